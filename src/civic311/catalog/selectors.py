@@ -1,0 +1,52 @@
+"""Reads of the catalogue."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.db.models import Prefetch, QuerySet
+
+from civic311.catalog.models import AttributeValue, RoutingRule, Service, ServiceAttribute
+from civic311.catalog.validation import AttributeRule
+
+
+def active_services() -> QuerySet[Service]:
+    """Services residents can file, alphabetically, with their definitions prefetched."""
+    return (
+        Service.objects.filter(active=True)
+        .select_related("department")
+        .prefetch_related(
+            Prefetch(
+                "attributes",
+                queryset=ServiceAttribute.objects.order_by("order").prefetch_related(
+                    Prefetch("values", queryset=AttributeValue.objects.order_by("order", "id"))
+                ),
+            )
+        )
+        .order_by("name")
+    )
+
+
+def attribute_rules(service: Service) -> list[AttributeRule]:
+    """The validation rules of a service's attributes (two queries)."""
+    keys: dict[int, set[str]] = defaultdict(set)
+    for attribute_id, key in AttributeValue.objects.filter(attribute__service=service).values_list(
+        "attribute_id", "key"
+    ):
+        keys[attribute_id].add(key)
+    return [
+        AttributeRule(
+            code=attribute.code,
+            datatype=attribute.datatype,
+            required=attribute.required,
+            variable=attribute.variable,
+            description=attribute.description,
+            allowed_keys=frozenset(keys[attribute.pk]),
+        )
+        for attribute in ServiceAttribute.objects.filter(service=service)
+    ]
+
+
+def routing_rules(service: Service) -> list[tuple[int | None, int]]:
+    """(ward number or None, department id) pairs for a service."""
+    return list(RoutingRule.objects.filter(service=service).values_list("ward_id", "department_id"))

@@ -1,0 +1,150 @@
+"""Loading a city's catalogue file: departments, services, attributes, routing and wards.
+
+Loading is idempotent: running it again updates what changed and removes
+attributes and values the file no longer lists, so the file stays the truth.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+from django.db import transaction
+
+from civic311.catalog.models import (
+    AttributeValue,
+    Department,
+    RoutingRule,
+    Service,
+    ServiceAttribute,
+)
+from civic311.core.errors import ValidationFailed
+from civic311.geo.services import load_ward_offices, load_wards
+
+BUILT_IN = {"chicago-2012": "chicago/chicago-2012.yaml"}
+
+
+@dataclass(frozen=True)
+class CatalogSummary:
+    """What a load did, for the command's report."""
+
+    departments: int
+    services: int
+    routing_rules: int
+    wards: int
+
+
+def catalog_path(name_or_path: str) -> Path:
+    """The YAML file for a built-in catalogue name or a path to a city's own file."""
+    if name_or_path in BUILT_IN:
+        return Path(str(resources.files("civic311.catalog") / "catalogs" / BUILT_IN[name_or_path]))
+    path = Path(name_or_path)
+    if not path.is_file():
+        known = ", ".join(sorted(BUILT_IN))
+        raise ValidationFailed(
+            f"no catalogue named {name_or_path!r}: give a built-in name ({known}) or a YAML file"
+        )
+    return path
+
+
+def load_catalog(*, name_or_path: str) -> CatalogSummary:
+    """Load (or refresh) a catalogue file into the database, in one transaction."""
+    path = catalog_path(name_or_path)
+    try:
+        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise ValidationFailed(f"{path} is not valid YAML: {exc}") from None
+    with transaction.atomic():
+        wards = _load_wards(document.get("wards"), path.parent)
+        departments = {d["code"]: _department(d) for d in document.get("departments", [])}
+        services = [_service(s, departments) for s in document.get("services", [])]
+        rules = [_routing_rule(r, departments) for r in document.get("routing", [])]
+    return CatalogSummary(len(departments), len(services), len(rules), wards)
+
+
+def _load_wards(spec: dict[str, Any] | None, folder: Path) -> int:
+    if not spec:
+        return 0
+    count = load_wards(path=folder / spec["file"], number_property=spec["number_property"])
+    if spec.get("offices"):
+        load_ward_offices(path=folder / spec["offices"])
+    return count
+
+
+def _department(spec: dict[str, Any]) -> Department:
+    department, _ = Department.objects.update_or_create(
+        code=spec["code"],
+        defaults={
+            "name": spec["name"],
+            "public_name": spec.get("public_name", spec["name"]),
+            "email": spec.get("email", ""),
+            "phone": str(spec.get("phone", "")),
+        },
+    )
+    return department
+
+
+def _service(spec: dict[str, Any], departments: dict[str, Department]) -> Service:
+    service, _ = Service.objects.update_or_create(
+        service_code=str(spec["service_code"]),
+        defaults={
+            "name": spec["name"],
+            "description": spec.get("description", ""),
+            "group": spec.get("group", ""),
+            "keywords": spec.get("keywords", ""),
+            "type": spec.get("type", Service.Type.BATCH),
+            "department": _known(departments, spec["department"], spec["name"]),
+            "target_days": spec.get("target_days"),
+            "photo_required_to_close": spec.get("photo_required_to_close", False),
+            "active": spec.get("active", True),
+        },
+    )
+    attributes = spec.get("attributes", [])
+    service.attributes.exclude(code__in=[a["code"] for a in attributes]).delete()
+    # Orders must stay unique while they are rewritten, so clear them first.
+    for attribute in service.attributes.all():
+        attribute.order = 10_000 + attribute.pk
+        attribute.save(update_fields=["order"])
+    for order, attribute_spec in enumerate(attributes, start=1):
+        _attribute(service, order, attribute_spec)
+    return service
+
+
+def _attribute(service: Service, order: int, spec: dict[str, Any]) -> None:
+    attribute, _ = ServiceAttribute.objects.update_or_create(
+        service=service,
+        code=str(spec["code"]),
+        defaults={
+            "datatype": spec["datatype"],
+            "order": order,
+            "required": spec.get("required", False),
+            "variable": spec.get("variable", True),
+            "description": spec["description"],
+            "datatype_description": spec.get("datatype_description", ""),
+        },
+    )
+    values = [(str(key), str(name)) for key, name in spec.get("values", [])]
+    attribute.values.exclude(key__in=[key for key, _ in values]).delete()
+    for position, (key, name) in enumerate(values):
+        AttributeValue.objects.update_or_create(
+            attribute=attribute, key=key, defaults={"name": name, "order": position}
+        )
+
+
+def _routing_rule(spec: dict[str, Any], departments: dict[str, Department]) -> RoutingRule:
+    service = Service.objects.get(service_code=str(spec["service"]))
+    rule, _ = RoutingRule.objects.update_or_create(
+        service=service,
+        ward_id=spec.get("ward"),
+        defaults={"department": _known(departments, spec["department"], service.name)},
+    )
+    return rule
+
+
+def _known(departments: dict[str, Department], code: str, where: str) -> Department:
+    if code not in departments:
+        raise ValidationFailed(f"{where} names department {code!r}, which the catalogue lacks")
+    return departments[code]

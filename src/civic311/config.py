@@ -1,0 +1,216 @@
+"""Every CIVIC311_* setting, typed and validated in one place.
+
+Nothing else in civic311 reads the environment: settings.py builds Django's
+settings from `load()`, so a bad value fails once, at start-up, with one
+sentence a person can act on (see `ConfigError`).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+DEFAULT_SECRET_KEY = "civic311-local-development-key-not-for-production"
+
+
+class ConfigError(Exception):
+    """A setting is missing or wrong; the message is one sentence for the operator."""
+
+
+def _bool(raw: str) -> bool:
+    value = raw.strip().lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off", ""}:
+        return False
+    raise ValueError("expected true or false")
+
+
+def _positive_int(raw: str) -> int:
+    value = int(raw)
+    if value <= 0:
+        raise ValueError("expected a positive whole number")
+    return value
+
+
+def _csv(raw: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in raw.split(",") if part.strip())
+
+
+def _env_name(raw: str) -> str:
+    value = raw.strip().lower()
+    if value not in {"development", "production", "test"}:
+        raise ValueError("expected development, production or test")
+    return value
+
+
+def _setting(default: str, parse: Callable[[str], object], doc: str) -> Any:
+    """A dataclass field whose default is written as the environment would spell it."""
+    return field(default=parse(default), metadata={"default": default, "parse": parse, "doc": doc})
+
+
+@dataclass(frozen=True)
+class Config:
+    """The validated settings; field names are the env names without CIVIC311_."""
+
+    env: str = _setting(
+        "development",
+        _env_name,
+        "`development`, `production` or `test`; production enforces the secret key and base URL",
+    )
+    secret_key: str = _setting(
+        DEFAULT_SECRET_KEY, str, "Django's signing key; required in production"
+    )
+    base_url: str = _setting(
+        "",
+        str,
+        "public address used in emails, feeds and discovery, e.g. `https://311.example.org`; "
+        "required in production",
+    )
+    debug: bool = _setting("false", _bool, "show Django's debug pages (never in production)")
+    data_dir: str = _setting("var", str, "where the SQLite database, media and local mail live")
+    database_url: str = _setting(
+        "",
+        str,
+        "database URL; default `sqlite:///<data_dir>/civic311.sqlite3`; "
+        "PostgreSQL as `postgres://user@host:5432/name`",
+    )
+    media_dir: str = _setting(
+        "", str, "where uploaded photos are stored; default `<data_dir>/media`"
+    )
+    allowed_hosts: tuple[str, ...] = _setting(
+        "",
+        _csv,
+        "comma-separated host names to serve; "
+        "default: the base URL's host (and localhost in development)",
+    )
+    jurisdiction_id: str = _setting(
+        "cityofchicago.org", str, "the GeoReport `jurisdiction_id` this server answers for"
+    )
+    time_zone: str = _setting(
+        "America/Chicago", str, "the jurisdiction's time zone; API dates carry its offset"
+    )
+    smtp_url: str = _setting(
+        "",
+        str,
+        "outgoing mail, `smtp://user:pass@host:587?starttls=1` or `smtps://…`; "
+        "empty writes mail to `<data_dir>/mail/`",
+    )
+    from_email: str = _setting("civic311 <no-reply@localhost>", str, "the From address of alerts")
+    contact: str = _setting(
+        "civic311 team, 311@example.org", str, "the API contact shown in discovery"
+    )
+    key_service: str = _setting(
+        "",
+        str,
+        "where app developers get an API key (discovery `key_service`); "
+        "default `<base_url>/developers/`",
+    )
+    map_tile_url: str = _setting(
+        "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+        str,
+        "map tiles for the resident site and back office",
+    )
+    alert_window_minutes: int = _setting(
+        "10", _positive_int, "changes to one request within this window are folded into one email"
+    )
+    outbox_max_attempts: int = _setting(
+        "8", _positive_int, "delivery attempts before an email is marked dead"
+    )
+    api_rate_limit_per_minute: int = _setting(
+        "120", _positive_int, "POSTs per minute allowed per API key and per IP address"
+    )
+
+    @property
+    def is_production(self) -> bool:
+        """True when the strict production checks apply."""
+        return self.env == "production"
+
+    @property
+    def data_path(self) -> Path:
+        """The data directory as an absolute path."""
+        return Path(self.data_dir).resolve()
+
+    @property
+    def effective_database_url(self) -> str:
+        """The database URL, defaulting to a SQLite file in the data directory."""
+        return self.database_url or f"sqlite:///{self.data_path / 'civic311.sqlite3'}"
+
+    @property
+    def effective_media_path(self) -> Path:
+        """Where photos are stored."""
+        return Path(self.media_dir).resolve() if self.media_dir else self.data_path / "media"
+
+    @property
+    def effective_base_url(self) -> str:
+        """The public base URL without a trailing slash."""
+        return (self.base_url or "http://127.0.0.1:8000").rstrip("/")
+
+
+def setting_docs() -> list[tuple[str, str, str]]:
+    """(environment name, default, description) for every setting, for the README table."""
+    return [
+        (f"CIVIC311_{f.name.upper()}", f.metadata["default"], f.metadata["doc"])
+        for f in fields(Config)
+    ]
+
+
+def load(environ: Mapping[str, str] | None = None) -> Config:
+    """Read, type and validate every CIVIC311_* variable; raise ConfigError on the first problem."""
+    environ = os.environ if environ is None else environ
+    values: dict[str, object] = {}
+    for f in fields(Config):
+        name = f"CIVIC311_{f.name.upper()}"
+        raw = environ.get(name)
+        if raw is None:
+            continue
+        try:
+            values[f.name] = f.metadata["parse"](raw)
+        except ValueError as exc:
+            raise ConfigError(f"{name}={raw!r} is not valid: {exc}.") from None
+    config = Config(**values)  # type: ignore[arg-type]
+    _validate(config)
+    return config
+
+
+def _validate(config: Config) -> None:
+    _validate_database_url(config.effective_database_url)
+    if config.base_url:
+        parts = urlsplit(config.base_url)
+        if parts.scheme not in {"http", "https"} or not parts.netloc:
+            raise ConfigError(
+                f"CIVIC311_BASE_URL={config.base_url!r} must be an absolute http(s) address "
+                "such as https://311.example.org."
+            )
+    if not config.is_production:
+        return
+    if config.secret_key in {"", DEFAULT_SECRET_KEY} or len(config.secret_key) < 32:
+        raise ConfigError(
+            "CIVIC311_SECRET_KEY must be set to a private random value of at least 32 characters "
+            "in production (e.g. `python -c 'import secrets; print(secrets.token_urlsafe(48))'`)."
+        )
+    if not config.base_url:
+        raise ConfigError(
+            "CIVIC311_BASE_URL must be set in production to the site's public address, "
+            "e.g. https://311.example.org, so links in emails and feeds work."
+        )
+    if config.debug:
+        raise ConfigError("CIVIC311_DEBUG must be off in production.")
+
+
+def _validate_database_url(url: str) -> None:
+    scheme = urlsplit(url).scheme
+    if scheme == "sqlite":
+        return
+    if scheme in {"postgres", "postgresql", "pgsql"}:
+        if not urlsplit(url).path.strip("/"):
+            raise ConfigError(f"CIVIC311_DATABASE_URL={url!r} names no database after the host.")
+        return
+    raise ConfigError(
+        f"CIVIC311_DATABASE_URL={url!r} is not a database civic311 supports; "
+        "use sqlite:///path/to/file.sqlite3 or postgres://user@host:5432/name."
+    )

@@ -1,0 +1,159 @@
+"""A service request and its append-only timeline.
+
+The timeline (RequestEvent) is the one source every public view projects:
+the tracker page, Chicago's `notes`, mySociety's `servicerequestupdates`
+and the email alerts.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from civic311.service_requests import workflow
+
+
+class Channel(models.TextChoices):
+    """How the request reached the city."""
+
+    WEB = "web", "web"
+    PHONE = "phone", "phone"
+    WARD_OFFICE = "ward_office", "ward office"
+    OPEN311 = "open311", "app"
+    STAFF = "staff", "city staff"
+
+
+class ServiceRequest(models.Model):
+    """One report of a problem, followed by its tracking number from filing to closing."""
+
+    Status = workflow.Status
+
+    tracking_number = models.CharField(max_length=11, unique=True, editable=False)
+    token = models.CharField(max_length=32, unique=True, editable=False)
+    service = models.ForeignKey("catalog.Service", on_delete=models.PROTECT, related_name="+")
+    department = models.ForeignKey("catalog.Department", on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=32, choices=workflow.Status.choices, default="open")
+    status_notes = models.TextField(blank=True)
+    description = models.TextField(blank=True)
+    attributes = models.JSONField(default=dict, blank=True)
+
+    address = models.CharField(max_length=300, blank=True)
+    address_id = models.CharField(max_length=100, blank=True)
+    zipcode = models.CharField(max_length=10, blank=True)
+    lat = models.FloatField(null=True, blank=True)
+    long = models.FloatField(null=True, blank=True)
+    ward = models.ForeignKey(
+        "geo.Ward", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    channel = models.CharField(max_length=16, choices=Channel.choices)
+    media_urls = models.JSONField(
+        default=list, blank=True, help_text="media_url values as the client sent them."
+    )
+    duplicate_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="duplicates"
+    )
+    report_count = models.PositiveIntegerField(
+        default=1, help_text="How many residents reported this problem."
+    )
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    is_test = models.BooleanField(default=False, help_text="Filed through the API sandbox.")
+
+    # The requester's contact: private, never in any public output.
+    requester_first_name = models.CharField(max_length=100, blank=True)
+    requester_last_name = models.CharField(max_length=100, blank=True)
+    requester_email = models.EmailField(blank=True)
+    requester_phone = models.CharField(max_length=40, blank=True)
+    requester_device_id = models.CharField(max_length=200, blank=True)
+    requester_account_id = models.CharField(max_length=200, blank=True)
+
+    requested_datetime = models.DateTimeField()
+    updated_datetime = models.DateTimeField()
+    expected_datetime = models.DateTimeField(null=True, blank=True)
+    closed_datetime = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_datetime", "-id"]
+        indexes = [
+            models.Index(fields=["status", "requested_datetime"], name="sr_status_requested"),
+            models.Index(fields=["service", "requested_datetime"], name="sr_service_requested"),
+            models.Index(fields=["requested_datetime"], name="sr_requested"),
+            models.Index(fields=["updated_datetime"], name="sr_updated"),
+            models.Index(fields=["ward", "status"], name="sr_ward_status"),
+            models.Index(fields=["department", "status"], name="sr_department_status"),
+            models.Index(fields=["requester_email"], name="sr_requester_email"),
+            models.Index(fields=["requester_phone"], name="sr_requester_phone"),
+        ]
+
+    def __str__(self) -> str:
+        return self.tracking_number
+
+    @property
+    def is_open(self) -> bool:
+        """True while the city still has work to do."""
+        return workflow.is_open(self.status)
+
+    @property
+    def georeport_status(self) -> str:
+        """GeoReport's two-valued status derived from the detailed one."""
+        return "open" if self.is_open else "closed"
+
+
+class RequestEvent(models.Model):
+    """One step of a request's timeline; never updated or deleted."""
+
+    class Type(models.TextChoices):
+        SUBMITTED = "submitted"
+        OPENED = "opened"
+        STATUS_CHANGED = "status_changed"
+        NOTE = "note"
+        ASSIGNED = "assigned"
+        TRANSFERRED = "transferred"
+        DUPLICATE_MARKED = "duplicate_marked"
+        DUPLICATE_MERGED = "duplicate_merged"
+        REPORTED_AGAIN = "reported_again"
+        REOPENED = "reopened"
+        CLOSED = "closed"
+
+    request = models.ForeignKey(ServiceRequest, on_delete=models.CASCADE, related_name="events")
+    type = models.CharField(max_length=24, choices=Type.choices)
+    created_at = models.DateTimeField()
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_label = models.CharField(max_length=200, blank=True, help_text="Who did it, in words.")
+    is_public = models.BooleanField(default=True)
+    summary = models.CharField(max_length=300)
+    description = models.TextField(blank=True)
+    from_value = models.CharField(max_length=200, blank=True)
+    to_value = models.CharField(max_length=200, blank=True)
+    status_after = models.CharField(max_length=32, choices=workflow.Status.choices)
+    related_request = models.ForeignKey(
+        ServiceRequest, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    details = models.JSONField(default=dict, blank=True, help_text="Structured extras, e.g. codes.")
+    external_id = models.CharField(
+        max_length=100, blank=True, help_text="An API client's update_id (servicerequestupdates)."
+    )
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [
+            models.Index(fields=["request", "created_at"], name="event_request_time"),
+            models.Index(fields=["created_at"], name="event_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.request_id} {self.type} {self.summary}"
+
+
+class TrackingCounter(models.Model):
+    """The last tracking number handed out in each year (Chicago numbers restart yearly)."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last}"

@@ -1,0 +1,419 @@
+"""Writes to service requests: each public function is one transaction that appends events.
+
+Every change goes through here so the timeline stays complete: the tracker,
+the API's notes, the updates feed and the emails are all read from it.
+Concurrent writers to one request queue on its row lock (PostgreSQL) or on
+SQLite's IMMEDIATE write lock, so no event is lost.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import connection, transaction
+
+from civic311.catalog import routing
+from civic311.catalog.models import Department, Service
+from civic311.catalog.selectors import attribute_rules, routing_rules
+from civic311.catalog.validation import validate_attributes
+from civic311.core import clock
+from civic311.core.errors import InvalidTransition, ValidationFailed
+from civic311.geo import lookup
+from civic311.service_requests import workflow
+from civic311.service_requests.models import Channel, RequestEvent, ServiceRequest, TrackingCounter
+from civic311.service_requests.tracking import format_tracking_number
+
+MAX_DESCRIPTION_LENGTH = 4000
+Event = RequestEvent.Type
+Actor = AbstractBaseUser | None
+
+
+@dataclass(frozen=True)
+class Requester:
+    """The person who reported the problem; private, never published."""
+
+    first_name: str = ""
+    last_name: str = ""
+    email: str = ""
+    phone: str = ""
+    device_id: str = ""
+    account_id: str = ""
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where the problem is: a point, an address, an address id, or several of them."""
+
+    lat: float | None = None
+    long: float | None = None
+    address: str = ""
+    address_id: str = ""
+    zipcode: str = ""
+
+
+def actor_label(actor: Actor, fallback: str = "civic311") -> str:
+    """How the timeline names whoever acted."""
+    if actor is None:
+        return fallback
+    full_name = getattr(actor, "get_full_name", lambda: "")()
+    return full_name or actor.get_username()
+
+
+def submit_request(
+    *,
+    service: Service,
+    channel: str,
+    location: Location,
+    description: str = "",
+    attributes: Mapping[str, Sequence[str]] | None = None,
+    requester: Requester | None = None,
+    media_urls: Sequence[str] = (),
+    actor: Actor = None,
+    via: str = "",
+    is_test: bool = False,
+) -> ServiceRequest:
+    """File a new request: validate, locate, route, number it, and open its timeline."""
+    answers = validate_attributes(attribute_rules(service), attributes or {})
+    _check_description(description)
+    ward = _ward_for(location)
+    now = clock.now()
+    requester = requester or Requester()
+    with transaction.atomic():
+        department_id = routing.choose_department(
+            routing_rules(service), ward, default=service.department_id
+        )
+        request = ServiceRequest.objects.create(
+            tracking_number=_next_tracking_number(now.year),
+            token=secrets.token_hex(12),
+            service=service,
+            department_id=department_id,
+            status=workflow.Status.OPEN,
+            description=description,
+            attributes=answers,
+            address=location.address,
+            address_id=location.address_id,
+            zipcode=location.zipcode,
+            lat=location.lat,
+            long=location.long,
+            ward_id=ward,
+            channel=channel,
+            media_urls=list(media_urls),
+            is_test=is_test,
+            requester_first_name=requester.first_name,
+            requester_last_name=requester.last_name,
+            requester_email=requester.email,
+            requester_phone=requester.phone,
+            requester_device_id=requester.device_id,
+            requester_account_id=requester.account_id,
+            requested_datetime=now,
+            updated_datetime=now,
+            expected_datetime=_expected(service, now),
+        )
+        channel_words = str(Channel(channel).label)
+        _append(
+            request,
+            Event.SUBMITTED,
+            f"Request submitted via {channel_words}",
+            actor=actor,
+            label=via or actor_label(actor, fallback=channel_words),
+            to_value=channel,
+            at=now,
+        )
+        department = Department.objects.get(pk=department_id)
+        _append(
+            request,
+            Event.OPENED,
+            f"Request opened by {department.public_name}",
+            to_value=department.public_name,
+            details={"department": department.code},
+            at=now,
+        )
+    return request
+
+
+def change_status(
+    request: ServiceRequest,
+    *,
+    status: str,
+    actor: Actor,
+    public_note: str = "",
+    internal_note: str = "",
+) -> ServiceRequest:
+    """Move a request to another detailed status, with an optional public and internal note."""
+    with transaction.atomic():
+        locked = _lock(request)
+        workflow.check_change(locked.status, status)
+        old = locked.status
+        _apply_status(locked, status)
+        if public_note:
+            locked.status_notes = public_note
+        closing = not workflow.is_open(status)
+        _append(
+            locked,
+            Event.CLOSED if closing else Event.STATUS_CHANGED,
+            _status_summary(status, closing),
+            actor=actor,
+            description=public_note,
+            from_value=old,
+            to_value=status,
+        )
+        if internal_note:
+            _append(
+                locked,
+                Event.NOTE,
+                "Internal note",
+                actor=actor,
+                description=internal_note,
+                is_public=False,
+            )
+        _save(locked)
+    return locked
+
+
+def add_note(request: ServiceRequest, *, text: str, public: bool, actor: Actor) -> RequestEvent:
+    """Add a note to the timeline; internal notes are never shown outside the back office."""
+    text = text.strip()
+    if not text:
+        raise ValidationFailed({"text": "Write the note before adding it."})
+    with transaction.atomic():
+        locked = _lock(request)
+        event = _append(
+            locked,
+            Event.NOTE,
+            "Update from the city" if public else "Internal note",
+            actor=actor,
+            description=text,
+            is_public=public,
+        )
+        _save(locked)
+    return event
+
+
+def transfer(
+    request: ServiceRequest,
+    *,
+    to_department: Department,
+    reason: str,
+    actor: Actor,
+    to_service: Service | None = None,
+) -> ServiceRequest:
+    """Hand a request to another department (and maybe service); its tracking number stays."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationFailed(
+            {"reason": "Say why the request is transferred; the public sees it."}
+        )
+    with transaction.atomic():
+        locked = _lock(request)
+        workflow.check_open_for_work(locked.status, "transferred")
+        old_department = locked.department
+        old_service = locked.service
+        new_service = to_service or old_service
+        if to_department.pk == old_department.pk and new_service.pk == old_service.pk:
+            raise InvalidTransition(f"The request is already with {to_department.public_name}.")
+        locked.department = to_department
+        locked.service = new_service
+        locked.assigned_to = None
+        if new_service.pk != old_service.pk:
+            locked.expected_datetime = _expected(new_service, clock.now())
+        summary = f"Transferred to {to_department.public_name}"
+        if new_service.pk != old_service.pk:
+            summary += f" as {new_service.name}"
+        _append(
+            locked,
+            Event.TRANSFERRED,
+            summary,
+            actor=actor,
+            description=reason,
+            from_value=old_department.public_name,
+            to_value=to_department.public_name,
+            details={
+                "from_department": old_department.code,
+                "to_department": to_department.code,
+                "from_service": old_service.service_code,
+                "to_service": new_service.service_code,
+            },
+        )
+        _save(locked)
+    return locked
+
+
+def mark_duplicate(
+    request: ServiceRequest, *, parent: ServiceRequest, actor: Actor, note: str = ""
+) -> ServiceRequest:
+    """Close a request as a duplicate of `parent`, which now counts its reports."""
+    if parent.pk == request.pk:
+        raise InvalidTransition("A request cannot duplicate itself.")
+    with transaction.atomic():
+        # Lock both rows in id order so two opposite merges cannot deadlock.
+        first, second = sorted([request.pk, parent.pk])
+        locked_rows = {r.pk: r for r in _lock_many([first, second])}
+        locked, locked_parent = locked_rows[request.pk], locked_rows[parent.pk]
+        workflow.check_open_for_work(locked.status, "marked as a duplicate")
+        if locked_parent.duplicate_of_id is not None:
+            raise InvalidTransition(
+                f"{locked_parent.tracking_number} is itself a duplicate; "
+                "mark this one as a duplicate of its parent instead."
+            )
+        old = locked.status
+        locked.duplicate_of = locked_parent
+        _apply_status(locked, workflow.Status.DUPLICATE)
+        locked.status_notes = f"Duplicate of {locked_parent.tracking_number}"
+        _append(
+            locked,
+            Event.DUPLICATE_MARKED,
+            f"Marked as a duplicate of {locked_parent.tracking_number}",
+            actor=actor,
+            description=note,
+            from_value=old,
+            to_value=locked_parent.tracking_number,
+            related=locked_parent,
+        )
+        locked_parent.report_count += locked.report_count
+        _append(
+            locked_parent,
+            Event.DUPLICATE_MERGED,
+            f"Another report of this problem ({locked.tracking_number}) was merged into this one",
+            actor=actor,
+            to_value=locked.tracking_number,
+            related=locked,
+        )
+        _save(locked)
+        _save(locked_parent)
+    return locked
+
+
+def reopen(request: ServiceRequest, *, actor: Actor, reason: str = "") -> ServiceRequest:
+    """Open a closed request again, e.g. when the problem came back."""
+    with transaction.atomic():
+        locked = _lock(request)
+        workflow.check_reopen(locked.status)
+        old = locked.status
+        locked.duplicate_of = None
+        _apply_status(locked, workflow.Status.OPEN)
+        _append(
+            locked,
+            Event.REOPENED,
+            "Request reopened",
+            actor=actor,
+            description=reason,
+            from_value=old,
+            to_value=workflow.Status.OPEN,
+        )
+        _save(locked)
+    return locked
+
+
+# --- helpers -------------------------------------------------------------
+
+
+def _check_description(description: str) -> None:
+    if len(description) > MAX_DESCRIPTION_LENGTH:
+        raise ValidationFailed(
+            {"description": f"description must be at most {MAX_DESCRIPTION_LENGTH} characters"}
+        )
+
+
+def _ward_for(location: Location) -> int | None:
+    if location.lat is None and location.long is None:
+        if not (location.address or location.address_id):
+            raise ValidationFailed(
+                {"location": "a location is required: lat and long, address_string or address_id"}
+            )
+        return None
+    if location.lat is None or location.long is None:
+        raise ValidationFailed({"location": "lat and long must be sent together"})
+    if not (-90 <= location.lat <= 90 and -180 <= location.long <= 180):
+        raise ValidationFailed({"location": "lat must be within ±90 and long within ±180"})
+    if not lookup.has_boundaries():
+        return None
+    ward = lookup.ward_at(location.lat, location.long)
+    if ward is None:
+        raise ValidationFailed(
+            {"location": "the location is outside the city: it is not in any ward we serve"}
+        )
+    return ward
+
+
+def _expected(service: Service, start: dt.datetime) -> dt.datetime | None:
+    if service.target_days is None:
+        return None
+    return start + dt.timedelta(days=service.target_days)
+
+
+def _next_tracking_number(year: int) -> str:
+    """Take the next number of `year` inside the caller's transaction."""
+    table = TrackingCounter._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (year, last) VALUES (%s, 1) "
+            f"ON CONFLICT (year) DO UPDATE SET last = {table}.last + 1 RETURNING last",
+            [year],
+        )
+        (sequence,) = cursor.fetchone()
+    return format_tracking_number(year, sequence)
+
+
+def _lock(request: ServiceRequest) -> ServiceRequest:
+    return (
+        ServiceRequest.objects.select_for_update()
+        .select_related("department", "service")
+        .get(pk=request.pk)
+    )
+
+
+def _lock_many(ids: list[int]) -> list[ServiceRequest]:
+    return list(ServiceRequest.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
+
+
+def _apply_status(request: ServiceRequest, status: str) -> None:
+    request.status = status
+    request.closed_datetime = None if workflow.is_open(status) else clock.now()
+
+
+def _status_summary(status: str, closing: bool) -> str:
+    label = str(workflow.Status(status).label)
+    return f"Request closed: {label}" if closing else f"Status changed to {label}"
+
+
+def _append(
+    request: ServiceRequest,
+    type: str,
+    summary: str,
+    *,
+    actor: Actor = None,
+    label: str = "",
+    description: str = "",
+    is_public: bool = True,
+    from_value: str = "",
+    to_value: str = "",
+    related: ServiceRequest | None = None,
+    details: dict[str, Any] | None = None,
+    at: dt.datetime | None = None,
+) -> RequestEvent:
+    now = at or clock.now()
+    request.updated_datetime = now
+    return RequestEvent.objects.create(
+        request=request,
+        type=type,
+        created_at=now,
+        actor=actor,
+        actor_label=label or actor_label(actor),
+        is_public=is_public,
+        summary=str(summary)[:300],
+        description=description,
+        from_value=str(from_value)[:200],
+        to_value=str(to_value)[:200],
+        status_after=request.status,
+        related_request=related,
+        details=details or {},
+    )
+
+
+def _save(request: ServiceRequest) -> None:
+    request.save()

@@ -1,0 +1,14 @@
+"""The whole site on one port: API, resident pages, back office, admin, health."""
+
+from django.contrib import admin
+from django.urls import path
+
+from civic311.core import views as core_views
+
+admin.site.site_header = "civic311 administration"
+admin.site.site_title = "civic311 admin"
+
+urlpatterns = [
+    path("healthz", core_views.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+]

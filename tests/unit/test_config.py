@@ -1,0 +1,58 @@
+import pytest
+
+from civic311 import config
+from civic311.config import ConfigError, load
+
+
+def test_defaults_work_for_local_use():
+    settings = load({})
+    assert settings.env == "development"
+    assert settings.effective_database_url.startswith("sqlite:///")
+    assert settings.alert_window_minutes == 10
+
+
+def test_values_are_typed():
+    settings = load({"CIVIC311_DEBUG": "yes", "CIVIC311_ALERT_WINDOW_MINUTES": "3"})
+    assert settings.debug is True
+    assert settings.alert_window_minutes == 3
+
+
+def test_a_bad_value_names_the_variable():
+    with pytest.raises(ConfigError, match="CIVIC311_ALERT_WINDOW_MINUTES"):
+        load({"CIVIC311_ALERT_WINDOW_MINUTES": "soon"})
+
+
+def test_production_refuses_the_default_secret_key():
+    with pytest.raises(ConfigError, match="CIVIC311_SECRET_KEY"):
+        load({"CIVIC311_ENV": "production", "CIVIC311_BASE_URL": "https://311.example.org"})
+
+
+def test_production_needs_a_base_url():
+    with pytest.raises(ConfigError, match="CIVIC311_BASE_URL"):
+        load({"CIVIC311_ENV": "production", "CIVIC311_SECRET_KEY": "x" * 40})
+
+
+def test_production_with_both_is_fine():
+    settings = load(
+        {
+            "CIVIC311_ENV": "production",
+            "CIVIC311_SECRET_KEY": "x" * 40,
+            "CIVIC311_BASE_URL": "https://311.example.org/",
+        }
+    )
+    assert settings.effective_base_url == "https://311.example.org"
+
+
+def test_an_unsupported_database_is_refused_in_one_sentence():
+    with pytest.raises(ConfigError, match="CIVIC311_DATABASE_URL") as caught:
+        load({"CIVIC311_DATABASE_URL": "mysql://root@localhost/civic311"})
+    assert str(caught.value).count(".") >= 1 and "\n" not in str(caught.value)
+
+
+def test_every_setting_is_documented_in_the_readme():
+    from pathlib import Path
+
+    readme = (Path(__file__).parents[2] / "README.md").read_text()
+    for name, _default, doc in config.setting_docs():
+        assert doc
+        assert f"`{name}`" in readme, f"{name} is missing from the README's settings table"
