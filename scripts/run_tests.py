@@ -90,9 +90,7 @@ def start(leg: Leg, pytest_args: list[str], live: bool) -> None:
 def main(pytest_args: list[str]) -> int:
     RESULTS.mkdir(parents=True, exist_ok=True)
     ci = os.environ.get("CI", "").lower() == "true"
-    lint = subprocess.run(
-        [sys.executable, "-m", "ruff", "check", "src", "tests", "bench", "scripts"], cwd=ROOT
-    )
+    lint = subprocess.run([sys.executable, "-m", "ruff", "check", "."], cwd=ROOT)
     postgres_url = os.environ.get("CIVIC311_TEST_POSTGRES_URL", DEFAULT_POSTGRES)
     legs = [
         Leg("sqlite", f"sqlite:///{ROOT / 'var' / 'test-sqlite' / 'civic311.sqlite3'}"),

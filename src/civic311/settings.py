@@ -42,6 +42,12 @@ INSTALLED_APPS = [
     "civic311.geo",
     "civic311.catalog",
     "civic311.service_requests",
+    "civic311.media",
+    "civic311.notifications",
+    "civic311.open311",
+    "civic311.public",
+    "civic311.staff",
+    "civic311.exports",
 ]
 
 MIDDLEWARE = [

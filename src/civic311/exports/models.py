@@ -1,0 +1,1 @@
+"""Models of civic311.exports."""
