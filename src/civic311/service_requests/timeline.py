@@ -1,0 +1,102 @@
+"""Plain words for the timeline: the one projection every public view shares.
+
+The tracker page, the emails, Chicago's `notes` and mySociety's update feed
+all describe events the same way, so the wording lives here once and is
+translated at display time (the stored `summary` stays English for the API).
+Pure: works on event values, no queries.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from civic311.service_requests.models import Channel, RequestEvent
+from civic311.service_requests.workflow import Status
+
+Event = RequestEvent.Type
+
+# Chicago's note types (SPEC.md §2.4) for each of our event types.
+CHICAGO_NOTE_TYPES = {
+    Event.SUBMITTED: "submitted",
+    Event.OPENED: "opened",
+    Event.CLOSED: "closed",
+    Event.DUPLICATE_MARKED: "closed",
+}
+
+# mySociety's lower-case extended status for the updates feed, by event type.
+UPDATE_STATUS_OVERRIDES = {Event.REOPENED: "reopen", Event.DUPLICATE_MARKED: "duplicate"}
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One public step of a request's life, in words a resident reads."""
+
+    when: object
+    headline: str
+    detail: str
+    type: str
+
+
+def status_words(status: str) -> str:
+    """A detailed status in plain, translated words ("In progress")."""
+    return str(Status(status).label)
+
+
+def channel_words(channel: str) -> str:
+    """How the request arrived, in plain words ("phone", "app")."""
+    return str(Channel(channel).label)
+
+
+def headline(event: RequestEvent) -> str:
+    """The one-line plain-words description of an event."""
+    match event.type:
+        case Event.SUBMITTED:
+            return _("Request received via %(channel)s") % {
+                "channel": channel_words(event.to_value)
+            }
+        case Event.OPENED:
+            return _("Sent to %(department)s") % {"department": event.to_value}
+        case Event.STATUS_CHANGED | Event.CLOSED:
+            return _("Status changed from %(old)s to %(new)s") % {
+                "old": status_words(event.from_value),
+                "new": status_words(event.to_value),
+            }
+        case Event.TRANSFERRED:
+            return _("Transferred to %(department)s") % {"department": event.to_value}
+        case Event.DUPLICATE_MARKED:
+            return _("Closed as a duplicate of %(parent)s") % {"parent": event.to_value}
+        case Event.DUPLICATE_MERGED:
+            return _("Another report of this problem (%(child)s) was added to this request") % {
+                "child": event.to_value
+            }
+        case Event.REPORTED_AGAIN:
+            return _("Another resident reported this problem")
+        case Event.REOPENED:
+            return _("Request reopened")
+        case Event.NOTE:
+            return _("Update from the city")
+        case Event.ASSIGNED:
+            return _("Assigned to a crew")
+    return str(event.summary)
+
+
+def entry(event: RequestEvent) -> TimelineEntry:
+    """A public event as the tracker and emails show it (headline, then the public detail)."""
+    return TimelineEntry(
+        when=event.created_at,
+        headline=headline(event),
+        detail=event.description,
+        type=event.type,
+    )
+
+
+def chicago_note_type(event: RequestEvent) -> str:
+    """Chicago's `notes[].type` for an event (`activity` for the work in between)."""
+    return CHICAGO_NOTE_TYPES.get(event.type, "activity")
+
+
+def update_status(event: RequestEvent) -> str:
+    """mySociety's lower-case extended status after an event, for servicerequestupdates."""
+    return UPDATE_STATUS_OVERRIDES.get(event.type, event.status_after)
