@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import dj_database_url
@@ -112,6 +113,8 @@ LOGIN_REDIRECT_URL = "/staff/"
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("es", "Español")]
+# Resident-facing translations (public pages, timeline wording, statuses, emails) live here.
+LOCALE_PATHS = [str(Path(__file__).resolve().parent / "locale")]
 TIME_ZONE = CIVIC311.time_zone
 USE_I18N = True
 USE_TZ = True

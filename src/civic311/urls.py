@@ -1,5 +1,6 @@
 """The whole site on one port: API, resident pages, back office, admin, health."""
 
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
@@ -13,5 +14,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("open311/", include("civic311.open311.urls")),
     path("staff/", include("civic311.staff.urls")),
-    path("", include("civic311.public.urls")),
+    # Resident pages: English at /requests/…, Spanish at /es/requests/…, so the language is
+    # part of the address and a CDN can cache each page (docs/adr/0005-…).
+    *i18n_patterns(path("", include("civic311.public.urls")), prefix_default_language=False),
 ]

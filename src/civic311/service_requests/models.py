@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from civic311.service_requests import workflow
 
@@ -16,11 +17,11 @@ from civic311.service_requests import workflow
 class Channel(models.TextChoices):
     """How the request reached the city."""
 
-    WEB = "web", "web"
-    PHONE = "phone", "phone"
-    WARD_OFFICE = "ward_office", "ward office"
-    OPEN311 = "open311", "app"
-    STAFF = "staff", "city staff"
+    WEB = "web", _("web")
+    PHONE = "phone", _("phone")
+    WARD_OFFICE = "ward_office", _("ward office")
+    OPEN311 = "open311", _("app")
+    STAFF = "staff", _("city staff")
 
 
 class ServiceRequest(models.Model):

@@ -1,0 +1,122 @@
+"""What the resident pages show, in plain translated words, built from domain objects.
+
+Pure: no queries (everything needed was read by the selectors), so the
+tracker's query count does not depend on what is on the page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.http import QueryDict
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from civic311.public.selectors import TrackerData
+from civic311.service_requests import timeline, workflow
+from civic311.service_requests.models import RequestEvent, ServiceRequest
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of the progress bar and how far the request has come on it."""
+
+    label: str
+    state: str  # "done", "current" or "todo"
+
+
+@dataclass(frozen=True)
+class TimelineItem:
+    """One public event on the tracker: its anchor, when, and what happened in plain words."""
+
+    id: int
+    when: object
+    headline: str
+    detail: str
+    type: str
+
+
+@dataclass(frozen=True)
+class Progress:
+    """The progress bar: its steps, the one reached, and a sentence for screen readers."""
+
+    steps: list[Step]
+    percent: int
+    summary: str
+
+
+def progress(status: str) -> Progress:
+    """Received → reviewed → work scheduled → in progress → completed, for one status."""
+    reached = workflow.progress_step(status)
+    closed = not workflow.is_open(status)
+    last = len(workflow.PROGRESS_STEPS) - 1
+    steps = []
+    for index, (_key, label) in enumerate(workflow.PROGRESS_STEPS):
+        words = str(label)
+        if closed and index == last and status != workflow.Status.FIXED:
+            words = timeline.status_words(status)
+        if index < reached or (closed and index == reached):
+            state = "done"
+        else:
+            state = "current" if index == reached else "todo"
+        steps.append(Step(label=words, state=state))
+    summary = _("Step %(step)s of %(count)s: %(label)s") % {
+        "step": reached + 1,
+        "count": last + 1,
+        "label": steps[reached].label,
+    }
+    return Progress(steps=steps, percent=round(100 * reached / last), summary=summary)
+
+
+def ribbon(request: ServiceRequest) -> tuple[str, str]:
+    """("Open" or "Closed", the detailed status in words) for the status ribbon."""
+    state = _("Open") if request.is_open else _("Closed")
+    return state, timeline.status_words(request.status)
+
+
+def markers(requests: list[ServiceRequest]) -> list[dict]:
+    """Map markers of the requests that have a point: where, what, and the tracker's address."""
+    return [
+        {
+            "lat": sr.lat,
+            "long": sr.long,
+            "title": f"{sr.service.name} {sr.tracking_number}",
+            "status": str(sr.get_status_display()),
+            "url": reverse("public:tracker", kwargs={"number": sr.tracking_number}),
+        }
+        for sr in requests
+        if sr.lat is not None and sr.long is not None
+    ]
+
+
+def query_without(params: QueryDict, name: str) -> str:
+    """The query string of `params` without `name`, for paging links that keep the filters."""
+    kept = params.copy()
+    kept.pop(name, None)
+    return kept.urlencode()
+
+
+def timeline_item(event: RequestEvent) -> TimelineItem:
+    """The shared plain-words projection of an event, with the event's id for anchors."""
+    words = timeline.entry(event)
+    return TimelineItem(
+        id=event.pk, when=words.when, headline=words.headline, detail=words.detail, type=words.type
+    )
+
+
+def tracker_context(data: TrackerData) -> dict:
+    """Template context of the tracker page."""
+    request = data.request
+    state, detail = ribbon(request)
+    parent = request.duplicate_of
+    return {
+        "sr": request,
+        "ribbon_state": state,
+        "ribbon_detail": detail,
+        "received_via": timeline.channel_words(request.channel),
+        "progress": progress(request.status),
+        "entries": [timeline_item(event) for event in data.events],
+        "photos": data.photos,
+        "parent": parent if parent is not None and not parent.is_test else None,
+        "ward": request.ward,
+    }

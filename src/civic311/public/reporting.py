@@ -1,0 +1,92 @@
+"""The report flow: the form's answers become a draft, the draft is reviewed, then filed once.
+
+Kept apart from the views so each view stays a few lines: this module turns
+form input into draft writes and domain calls, and domain refusals back into
+errors next to the fields that caused them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.datastructures import MultiValueDict
+
+from civic311.catalog.models import Service
+from civic311.core.errors import ValidationFailed
+from civic311.public import services
+from civic311.public.forms import ATTRIBUTE_PREFIX, ReportForm
+from civic311.public.models import ReportDraft
+from civic311.service_requests.models import ServiceRequest
+
+# Fields whose raw text is kept in the draft (uploads are kept as processed photos instead).
+NOT_KEPT = frozenset({"photos", "remove_photos"})
+# Domain error keys that belong to a form field other than the attribute's own.
+DOMAIN_FIELD = {"location": "address", "description": "description", "media": "photos"}
+
+
+@dataclass(frozen=True)
+class Details:
+    """What became of a details submission: the form to show, and the draft if one exists."""
+
+    form: ReportForm
+    draft: ReportDraft | None
+
+    @property
+    def ready_for_review(self) -> bool:
+        """True when everything checked out and the draft holds the answers."""
+        return self.draft is not None and not self.form.errors
+
+
+def blank_form(service: Service) -> ReportForm:
+    """An empty report form for a service."""
+    return ReportForm(service=service)
+
+
+def draft_form(draft: ReportDraft, service: Service) -> ReportForm:
+    """The report form filled in with what the draft holds."""
+    return ReportForm(
+        data=MultiValueDict(draft.answers),
+        service=service,
+        kept_photos=list(draft.photos.all()),
+    )
+
+
+def take_details(
+    *, service: Service, data, files, draft: ReportDraft | None, language: str
+) -> Details:
+    """Check a details submission; keep it in a draft when it is complete."""
+    form = ReportForm(
+        data=data,
+        files=files,
+        service=service,
+        kept_photos=list(draft.photos.all()) if draft else [],
+    )
+    if not form.is_valid():
+        return Details(form=form, draft=draft)
+    answers = {name: data.getlist(name) for name in form.fields if name not in NOT_KEPT}
+    draft = services.save_draft(
+        token=draft.token if draft else None, service=service, answers=answers, language=language
+    )
+    return Details(form=form, draft=draft)
+
+
+def file(draft: ReportDraft, form: ReportForm) -> ServiceRequest:
+    """File a reviewed draft once; put any domain refusal on the form and raise it."""
+    try:
+        return services.file_draft(
+            token=draft.token,
+            location=form.location(),
+            description=form.cleaned_data["description"],
+            attributes=form.attribute_answers(),
+            requester=form.requester(),
+        )
+    except ValidationFailed as refusal:
+        for key, sentence in refusal.errors.items():
+            form.add_error(_field_for(form, key), sentence)
+        raise
+
+
+def _field_for(form: ReportForm, key: str) -> str | None:
+    if ATTRIBUTE_PREFIX + key in form.fields:
+        return ATTRIBUTE_PREFIX + key
+    return DOMAIN_FIELD.get(key)

@@ -1,0 +1,149 @@
+"""Reads behind the resident pages, each a fixed, small number of queries.
+
+Sandbox requests (`is_test`) never reach a public page: every read here
+leaves them out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from itertools import groupby
+
+from django.db.models import QuerySet
+
+from civic311.catalog.models import Service
+from civic311.catalog.selectors import active_services
+from civic311.core.errors import NotFound
+from civic311.geo.models import Ward
+from civic311.public.models import ReportDraft
+from civic311.service_requests import workflow
+from civic311.service_requests.models import RequestEvent, ServiceRequest
+from civic311.service_requests.tracking import parse_tracking_number
+
+RECENT_PAGE_SIZE = 25
+
+
+@dataclass(frozen=True)
+class ServiceGroup:
+    """Services under one heading of the "what is the problem?" list."""
+
+    name: str
+    services: list[Service]
+
+
+@dataclass(frozen=True)
+class RecentPage:
+    """One page of the home page's list of recent requests."""
+
+    requests: list[ServiceRequest]
+    page: int
+    has_more: bool
+
+
+@dataclass(frozen=True)
+class TrackerData:
+    """Everything the tracker page shows about one request, read in a fixed number of queries."""
+
+    request: ServiceRequest
+    events: list[RequestEvent]  # public ones, newest first
+    photos: list = field(default_factory=list)
+
+
+def service_groups(query: str = "") -> list[ServiceGroup]:
+    """Active services grouped by their catalogue group, optionally matching a search."""
+    services = list(active_services())
+    words = query.casefold().split()
+    if words:
+        services = [s for s in services if all(w in _searchable(s) for w in words)]
+    services.sort(key=lambda s: (s.group or "~", s.name))
+    return [
+        ServiceGroup(name=name, services=list(members))
+        for name, members in groupby(services, key=lambda s: s.group)
+    ]
+
+
+def _searchable(service: Service) -> str:
+    return f"{service.name} {service.description} {service.keywords} {service.group}".casefold()
+
+
+def service_to_report(service_code: str) -> Service:
+    """An active service with its questions, for the report form."""
+    try:
+        return active_services().get(service_code=service_code)
+    except Service.DoesNotExist:
+        raise NotFound(f"No service has the code {service_code}.") from None
+
+
+def filter_choices() -> tuple[list[tuple[str, str]], list[int]]:
+    """(service code, name) pairs and ward numbers for the home page's filters."""
+    services = list(
+        Service.objects.filter(active=True).order_by("name").values_list("service_code", "name")
+    )
+    wards = list(Ward.objects.order_by("number").values_list("number", flat=True))
+    return services, wards
+
+
+def recent_requests(
+    *, service_code: str = "", status: str = "", ward: int | None = None, page: int = 1
+) -> RecentPage:
+    """Newest public requests matching the filters, one page at a time."""
+    requests = ServiceRequest.objects.filter(is_test=False).select_related("service")
+    if service_code:
+        requests = requests.filter(service__service_code=service_code)
+    requests = _with_status(requests, status)
+    if ward is not None:
+        requests = requests.filter(ward_id=ward)
+    start = (page - 1) * RECENT_PAGE_SIZE
+    rows = list(
+        requests.order_by("-requested_datetime", "-id")[start : start + RECENT_PAGE_SIZE + 1]
+    )
+    return RecentPage(
+        requests=rows[:RECENT_PAGE_SIZE], page=page, has_more=len(rows) > RECENT_PAGE_SIZE
+    )
+
+
+def _with_status(requests: QuerySet, status: str) -> QuerySet:
+    if status == "open":
+        return requests.filter(status__in=workflow.OPEN_STATUSES)
+    if status == "closed":
+        return requests.filter(status__in=workflow.CLOSED_STATUSES)
+    if status in workflow.Status.values:
+        return requests.filter(status=status)
+    return requests
+
+
+def tracker(number: str) -> TrackerData:
+    """A public request by its canonical number with its public timeline (three queries)."""
+    try:
+        request = ServiceRequest.objects.select_related(
+            "service", "department", "ward", "duplicate_of"
+        ).get(tracking_number=number, is_test=False)
+    except ServiceRequest.DoesNotExist:
+        raise NotFound(f"No request has the tracking number {number}.") from None
+    # Through the related manager, so each event already knows its request (no query per event).
+    events = list(request.events.filter(is_public=True).order_by("-created_at", "-id"))
+    return TrackerData(request=request, events=events)
+
+
+def canonical_number(typed: str, *, current_year: int) -> str | None:
+    """The canonical form of a typed tracking number, or None when it cannot be one."""
+    return parse_tracking_number(typed, current_year=current_year)
+
+
+def draft_for(token: str, *, owned: Iterable[str]) -> ReportDraft:
+    """A draft this browser started (its token is in the browser's session)."""
+    if token not in set(owned):
+        raise NotFound("This report was started in another browser or has expired.")
+    try:
+        return ReportDraft.objects.select_related("service").get(token=token)
+    except ReportDraft.DoesNotExist:
+        raise NotFound("This report has expired; please start again.") from None
+
+
+def draft_thumbnail(draft: ReportDraft, photo_id: int) -> bytes:
+    """The thumbnail JPEG of one photo kept on a draft."""
+    thumbnail = draft.photos.filter(pk=photo_id).values_list("thumbnail", flat=True).first()
+    if thumbnail is None:
+        raise NotFound("No such photo on this report.")
+    return bytes(thumbnail)

@@ -1,0 +1,40 @@
+"""Template helpers of the resident site: language links and the map's tile address."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django import template
+from django.conf import settings
+from django.urls import translate_url
+from django.utils import translation
+
+register = template.Library()
+
+
+@dataclass(frozen=True)
+class LanguageLink:
+    """The same page in one of the site's languages."""
+
+    code: str
+    name: str
+    url: str
+    current: bool
+
+
+@register.simple_tag(takes_context=True)
+def language_links(context) -> list[LanguageLink]:
+    """This page in every language the site speaks (the language is part of the address)."""
+    request = context.get("request")
+    path = request.get_full_path() if request is not None else "/"
+    current = translation.get_language()
+    return [
+        LanguageLink(code=code, name=name, url=translate_url(path, code), current=code == current)
+        for code, name in settings.LANGUAGES
+    ]
+
+
+@register.simple_tag
+def map_tile_url() -> str:
+    """The map tile address template (CIVIC311_MAP_TILE_URL); empty means no tiles."""
+    return settings.CIVIC311.map_tile_url

@@ -1,0 +1,211 @@
+"""Resident pages: home, track, the tracker page, and the report-a-problem flow.
+
+Pages anyone may see (home, the service list, the tracker) carry no cookie,
+no CSRF token and no per-person content, so a CDN may cache them for a
+minute (docs/adr/0005). Pages of a report in progress are private to the
+browser that started it: their draft tokens live in its session.
+"""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from civic311.core import clock
+from civic311.core.errors import NotFound, ValidationFailed
+from civic311.public import presenters, reporting, selectors
+from civic311.public.forms import RecentFilterForm, TrackForm
+from civic311.service_requests.selectors import find_by_typed_number
+
+PUBLIC_MAX_AGE = 60
+DRAFTS_KEY = "public.report_drafts"
+DRAFTS_REMEMBERED = 10
+
+
+def _cacheable(response: HttpResponse) -> HttpResponse:
+    patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE)
+    return response
+
+
+def _not_found(request: HttpRequest, *, typed: str, number: str | None, status: int):
+    form = TrackForm(initial={"number": typed})
+    context = {"form": form, "typed": typed, "number": number}
+    response = render(request, "public/not_found.html", context, status=status)
+    add_never_cache_headers(response)
+    return response
+
+
+# --- home and tracking ----------------------------------------------------------
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    """Track box, report entry, and recent requests filterable by service, status and ward."""
+    services, wards = selectors.filter_choices()
+    filters = RecentFilterForm(request.GET or None, services=services, wards=wards)
+    chosen = filters.cleaned_data if filters.is_valid() else {}
+    recent = selectors.recent_requests(
+        service_code=chosen.get("service") or "",
+        status=chosen.get("status") or "",
+        ward=chosen.get("ward"),
+        page=chosen.get("page") or 1,
+    )
+    context = {
+        "track_form": TrackForm(),
+        "filters": filters,
+        "recent": recent,
+        "markers": presenters.markers(recent.requests),
+        "query_without_page": presenters.query_without(request.GET, "page"),
+    }
+    return _cacheable(render(request, "public/home.html", context))
+
+
+@require_GET
+def track(request: HttpRequest) -> HttpResponse:
+    """Find a request by whatever the resident typed, or say helpfully why not."""
+    typed = request.GET.get("number", "").strip()
+    number = selectors.canonical_number(typed, current_year=clock.now().year)
+    if number is None:
+        return _not_found(request, typed=typed, number=None, status=400)
+    try:
+        found = find_by_typed_number(typed)
+    except NotFound:
+        return _not_found(request, typed=typed, number=number, status=404)
+    response = redirect("public:tracker", number=found.tracking_number)
+    add_never_cache_headers(response)
+    return response
+
+
+@require_GET
+def tracker(request: HttpRequest, number: str) -> HttpResponse:
+    """The request page: status ribbon, progress, details, photos, timeline, alerts."""
+    canonical = selectors.canonical_number(number, current_year=clock.now().year)
+    if canonical is None:
+        return _not_found(request, typed=number, number=None, status=404)
+    if canonical != number:
+        return _cacheable(redirect("public:tracker", number=canonical))
+    try:
+        data = selectors.tracker(canonical)
+    except NotFound:
+        return _not_found(request, typed=number, number=canonical, status=404)
+    context = presenters.tracker_context(data)
+    return _cacheable(render(request, "public/tracker.html", context))
+
+
+# --- report a problem ------------------------------------------------------------
+
+
+def _owned_drafts(request: HttpRequest) -> list[str]:
+    return list(request.session.get(DRAFTS_KEY, []))
+
+
+def _remember_draft(request: HttpRequest, token: str) -> None:
+    kept = [t for t in _owned_drafts(request) if t != token][-(DRAFTS_REMEMBERED - 1) :]
+    request.session[DRAFTS_KEY] = [*kept, token]
+
+
+def _open_draft(request: HttpRequest, token: str | None):
+    """The browser's own unfiled draft for `token`, or None."""
+    if not token:
+        return None
+    try:
+        draft = selectors.draft_for(token, owned=_owned_drafts(request))
+    except NotFound:
+        return None
+    return None if draft.is_filed else draft
+
+
+@require_GET
+def report_choose(request: HttpRequest) -> HttpResponse:
+    """Step 1: what is the problem? Services grouped, with descriptions, searchable."""
+    query = request.GET.get("q", "").strip()[:100]
+    context = {"groups": selectors.service_groups(query), "query": query}
+    return _cacheable(render(request, "public/report_choose.html", context))
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def report_details(request: HttpRequest, service_code: str) -> HttpResponse:
+    """Step 2: the service's questions, where, what, photos and contact; then on to review."""
+    try:
+        service = selectors.service_to_report(service_code)
+    except NotFound:
+        return redirect("public:report")
+    if request.method == "GET":
+        draft = _open_draft(request, request.GET.get("draft"))
+        form = reporting.draft_form(draft, service) if draft else reporting.blank_form(service)
+    else:
+        details = reporting.take_details(
+            service=service,
+            data=request.POST,
+            files=request.FILES,
+            draft=_open_draft(request, request.POST.get("draft")),
+            language=request.LANGUAGE_CODE,
+        )
+        draft, form = details.draft, details.form
+        if draft is not None:
+            _remember_draft(request, draft.token)
+        if details.ready_for_review:
+            return redirect("public:report_review", token=draft.token)
+    context = {"service": service, "form": form, "draft": draft}
+    return render(request, "public/report_details.html", context)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def report_review(request: HttpRequest, token: str) -> HttpResponse:
+    """Step 3: read it all back, then submit (once, however often the button is pressed)."""
+    try:
+        draft = selectors.draft_for(token, owned=_owned_drafts(request))
+    except NotFound:
+        return redirect("public:report")
+    if draft.is_filed:
+        return redirect("public:report_done", token=token)
+    service = selectors.service_to_report(draft.service.service_code)
+    form = reporting.draft_form(draft, service)
+    if not form.is_valid():
+        return redirect(f"{_details_url(service.service_code)}?draft={token}")
+    status = 200
+    if request.method == "POST":
+        try:
+            reporting.file(draft, form)
+        except ValidationFailed:
+            status = 400
+        else:
+            return redirect("public:report_done", token=token)
+    context = {"service": service, "form": form, "draft": draft}
+    return render(request, "public/report_review.html", context, status=status)
+
+
+@never_cache
+@require_GET
+def report_done(request: HttpRequest, token: str) -> HttpResponse:
+    """Step 4: the tracking number, what happens next and by when, and where to follow it."""
+    try:
+        draft = selectors.draft_for(token, owned=_owned_drafts(request))
+    except NotFound:
+        return redirect("public:report")
+    if not draft.is_filed:
+        return redirect("public:report_review", token=token)
+    data = selectors.tracker(draft.request.tracking_number)
+    return render(request, "public/report_done.html", {"sr": data.request})
+
+
+@never_cache
+@require_GET
+def draft_photo(request: HttpRequest, token: str, photo_id: int) -> HttpResponse:
+    """A thumbnail of a photo attached to this browser's draft, for previews."""
+    try:
+        draft = selectors.draft_for(token, owned=_owned_drafts(request))
+        thumbnail = selectors.draft_thumbnail(draft, photo_id)
+    except NotFound:
+        return HttpResponse(status=404)
+    return HttpResponse(thumbnail, content_type="image/jpeg")
+
+
+def _details_url(service_code: str) -> str:
+    return reverse("public:report_details", kwargs={"service_code": service_code})
