@@ -12,9 +12,8 @@ import datetime as dt
 import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection, transaction
 
 from civic311.catalog import routing
@@ -30,7 +29,8 @@ from civic311.service_requests.tracking import format_tracking_number
 
 MAX_DESCRIPTION_LENGTH = 4000
 Event = RequestEvent.Type
-Actor = AbstractBaseUser | None
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 
 @dataclass(frozen=True)
@@ -56,8 +56,8 @@ class Location:
     zipcode: str = ""
 
 
-def actor_label(actor: Actor, fallback: str = "civic311") -> str:
-    """How the timeline names whoever acted."""
+def actor_label(actor: User | None, fallback: str = "civic311") -> str:
+    """How the timeline names whoever acted (None is the system: CLI, demo, API clients)."""
     if actor is None:
         return fallback
     full_name = getattr(actor, "get_full_name", lambda: "")()
@@ -73,7 +73,7 @@ def submit_request(
     attributes: Mapping[str, Sequence[str]] | None = None,
     requester: Requester | None = None,
     media_urls: Sequence[str] = (),
-    actor: Actor = None,
+    actor: User | None = None,
     via: str = "",
     is_test: bool = False,
 ) -> ServiceRequest:
@@ -140,7 +140,7 @@ def change_status(
     request: ServiceRequest,
     *,
     status: str,
-    actor: Actor,
+    actor: User | None,
     public_note: str = "",
     internal_note: str = "",
 ) -> ServiceRequest:
@@ -175,7 +175,9 @@ def change_status(
     return locked
 
 
-def add_note(request: ServiceRequest, *, text: str, public: bool, actor: Actor) -> RequestEvent:
+def add_note(
+    request: ServiceRequest, *, text: str, public: bool, actor: User | None
+) -> RequestEvent:
     """Add a note to the timeline; internal notes are never shown outside the back office."""
     text = text.strip()
     if not text:
@@ -199,7 +201,7 @@ def transfer(
     *,
     to_department: Department,
     reason: str,
-    actor: Actor,
+    actor: User | None,
     to_service: Service | None = None,
 ) -> ServiceRequest:
     """Hand a request to another department (and maybe service); its tracking number stays."""
@@ -244,7 +246,7 @@ def transfer(
 
 
 def mark_duplicate(
-    request: ServiceRequest, *, parent: ServiceRequest, actor: Actor, note: str = ""
+    request: ServiceRequest, *, parent: ServiceRequest, actor: User | None, note: str = ""
 ) -> ServiceRequest:
     """Close a request as a duplicate of `parent`, which now counts its reports."""
     if parent.pk == request.pk:
@@ -288,7 +290,7 @@ def mark_duplicate(
     return locked
 
 
-def reopen(request: ServiceRequest, *, actor: Actor, reason: str = "") -> ServiceRequest:
+def reopen(request: ServiceRequest, *, actor: User | None, reason: str = "") -> ServiceRequest:
     """Open a closed request again, e.g. when the problem came back."""
     with transaction.atomic():
         locked = _lock(request)
@@ -386,7 +388,7 @@ def _append(
     type: str,
     summary: str,
     *,
-    actor: Actor = None,
+    actor: User | None = None,
     label: str = "",
     description: str = "",
     is_public: bool = True,
