@@ -7,6 +7,7 @@ request, tied to the event it appends.
 
 from __future__ import annotations
 
+import contextlib
 import secrets
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, BinaryIO
@@ -39,6 +40,8 @@ def prepare_photos(
         allowed = "one photo" if max_count == 1 else f"{max_count} photos"
         raise ValidationFailed({"media": f"Attach at most {allowed}; {len(files)} were sent."})
     max_bytes, max_pixels = photo_limits()
+    for upload in files:
+        _rewind(upload)
     return [
         process_photo(
             upload,
@@ -48,6 +51,13 @@ def prepare_photos(
         )
         for upload in files
     ]
+
+
+def _rewind(upload: UploadedFile | BinaryIO) -> None:
+    """Start from the first byte even if a form already peeked at the upload."""
+    # A pipe cannot seek; it is read from where it stands.
+    with contextlib.suppress(AttributeError, OSError):
+        upload.seek(0)
 
 
 def save_photos(
