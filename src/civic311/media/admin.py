@@ -20,8 +20,15 @@ class PhotoInline(admin.TabularInline):
     fk_name = "request"
     extra = 0
     can_delete = False
-    fields = ["preview", "kind", "event", "width", "height", "uploaded_by", "created_at"]
-    readonly_fields = fields
+    fields = readonly_fields = (
+        "preview",
+        "kind",
+        "event",
+        "width",
+        "height",
+        "uploaded_by",
+        "created_at",
+    )
 
     @admin.display(description="photo")
     def preview(self, photo: Photo) -> str:

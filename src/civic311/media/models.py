@@ -41,17 +41,17 @@ class Photo(models.Model):
         ordering = ["created_at", "id"]
 
     def __str__(self) -> str:
-        return self.image.name
+        return self.image.name or ""
 
     @property
     def url(self) -> str:
         """The photo's absolute address, for the API's media_url, pages and emails."""
-        return absolute_media_url(self.image.name)
+        return absolute_media_url(self.image.name or "")
 
     @property
     def thumbnail_url(self) -> str:
         """The thumbnail's absolute address (longest side 320 px)."""
-        return absolute_media_url(self.thumbnail.name)
+        return absolute_media_url(self.thumbnail.name or "")
 
 
 def absolute_media_url(name: str) -> str:

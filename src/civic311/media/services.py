@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import secrets
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, BinaryIO
+from typing import TYPE_CHECKING, BinaryIO, cast
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -44,7 +44,7 @@ def prepare_photos(
         _rewind(upload)
     return [
         process_photo(
-            upload,
+            cast(BinaryIO, upload),  # UploadedFile reads like a binary file
             filename=getattr(upload, "name", "") or "",
             max_bytes=max_bytes,
             max_pixels=max_pixels,
