@@ -23,6 +23,8 @@ from civic311.media.models import Photo
 from civic311.media.processing import MB, ProcessedPhoto, process_photo
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
     from civic311.service_requests.models import RequestEvent, ServiceRequest
 
 
@@ -65,7 +67,7 @@ def save_photos(
     request: ServiceRequest,
     photos: Sequence[ProcessedPhoto],
     kind: str,
-    actor=None,
+    actor: User | None = None,
     event: RequestEvent | None = None,
 ) -> list[Photo]:
     """Store processed photos and their rows on a request; run inside the caller's transaction."""
