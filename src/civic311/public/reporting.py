@@ -13,8 +13,10 @@ from django.utils.datastructures import MultiValueDict
 
 from civic311.catalog.models import Service
 from civic311.core.errors import ValidationFailed
+from civic311.media.processing import ProcessedPhoto
+from civic311.media.services import prepare_photos
 from civic311.public import services
-from civic311.public.forms import ATTRIBUTE_PREFIX, ReportForm
+from civic311.public.forms import ATTRIBUTE_PREFIX, MAX_PHOTOS, ReportForm
 from civic311.public.models import ReportDraft
 from civic311.service_requests.models import ServiceRequest
 
@@ -61,13 +63,41 @@ def take_details(
         service=service,
         kept_photos=list(draft.photos.all()) if draft else [],
     )
-    if not form.is_valid():
+    form.is_valid()
+    new_photos = _accepted_photos(form)
+    removing = [int(pk) for pk in form.cleaned_data.get("remove_photos", [])]
+    complete = not form.errors
+    if not (complete or new_photos or removing):
         return Details(form=form, draft=draft)
-    answers = {name: data.getlist(name) for name in form.fields if name not in NOT_KEPT}
+    # Photos that passed are kept even when another answer needs fixing: nothing is lost.
     draft = services.save_draft(
-        token=draft.token if draft else None, service=service, answers=answers, language=language
+        token=draft.token if draft else None,
+        service=service,
+        answers=_raw_answers(form, data) if complete else None,
+        language=language,
+        new_photos=new_photos,
+        remove_photo_ids=removing,
     )
+    form.kept_photos = list(draft.photos.all())
     return Details(form=form, draft=draft)
+
+
+def _accepted_photos(form: ReportForm) -> list[tuple[str, ProcessedPhoto]]:
+    """The new uploads, cleaned by the media pipeline; a refusal goes next to the photo field."""
+    uploads = [] if "photos" in form.errors else form.cleaned_data.get("photos", [])
+    if not uploads:
+        return []
+    try:
+        processed = prepare_photos(files=uploads, max_count=MAX_PHOTOS)
+    except ValidationFailed as refusal:
+        form.add_error("photos", refusal.errors.get("media", refusal.message))
+        return []
+    return [(upload.name or "", photo) for upload, photo in zip(uploads, processed, strict=True)]
+
+
+def _raw_answers(form: ReportForm, data) -> dict[str, list[str]]:
+    """The form's fields as typed, to fill the form again (edit) or check it again (review)."""
+    return {name: data.getlist(name) for name in form.fields if name not in NOT_KEPT}
 
 
 def file(draft: ReportDraft, form: ReportForm) -> ServiceRequest:

@@ -16,6 +16,7 @@ from civic311.catalog.models import Service
 from civic311.catalog.selectors import active_services
 from civic311.core.errors import NotFound
 from civic311.geo.models import Ward
+from civic311.media.models import Photo
 from civic311.public.models import ReportDraft
 from civic311.service_requests import workflow
 from civic311.service_requests.models import RequestEvent, ServiceRequest
@@ -47,7 +48,7 @@ class TrackerData:
 
     request: ServiceRequest
     events: list[RequestEvent]  # public ones, newest first
-    photos: list = field(default_factory=list)
+    photos: list[Photo] = field(default_factory=list)
 
 
 def service_groups(query: str = "") -> list[ServiceGroup]:
@@ -114,7 +115,7 @@ def _with_status(requests: QuerySet, status: str) -> QuerySet:
 
 
 def tracker(number: str) -> TrackerData:
-    """A public request by its canonical number with its public timeline (three queries)."""
+    """A public request by its canonical number, public timeline and photos (three queries)."""
     try:
         request = ServiceRequest.objects.select_related(
             "service", "department", "ward", "duplicate_of"
@@ -123,7 +124,8 @@ def tracker(number: str) -> TrackerData:
         raise NotFound(f"No request has the tracking number {number}.") from None
     # Through the related manager, so each event already knows its request (no query per event).
     events = list(request.events.filter(is_public=True).order_by("-created_at", "-id"))
-    return TrackerData(request=request, events=events)
+    photos = list(request.photos.order_by("created_at", "id"))
+    return TrackerData(request=request, events=events, photos=photos)
 
 
 def canonical_number(typed: str, *, current_year: int) -> str | None:

@@ -19,7 +19,8 @@ from django.utils import translation
 from civic311.catalog.models import Service
 from civic311.core import clock
 from civic311.core.errors import NotFound
-from civic311.public.models import ReportDraft
+from civic311.media.processing import ProcessedPhoto
+from civic311.public.models import DraftPhoto, ReportDraft
 from civic311.service_requests.models import Channel, ServiceRequest
 from civic311.service_requests.services import Location, Requester, submit_request
 
@@ -33,8 +34,10 @@ def save_draft(
     service: Service,
     answers: Mapping[str, Sequence[str]] | None = None,
     language: str = "",
+    new_photos: Sequence[tuple[str, ProcessedPhoto]] = (),
+    remove_photo_ids: Sequence[int] = (),
 ) -> ReportDraft:
-    """Create a draft (no token) or update an open one with the answers typed so far."""
+    """Create a draft (no token) or update an open one: answers, photos added and removed."""
     now = clock.now()
     with transaction.atomic():
         if token is None:
@@ -47,6 +50,16 @@ def save_draft(
         draft.language = language or draft.language
         draft.updated_at = now
         draft.save()
+        draft.photos.filter(pk__in=list(remove_photo_ids)).delete()
+        for filename, photo in new_photos:
+            DraftPhoto.objects.create(
+                draft=draft,
+                filename=filename[:100],
+                image=photo.image,
+                thumbnail=photo.thumbnail,
+                width=photo.width,
+                height=photo.height,
+            )
     return draft
 
 
@@ -63,6 +76,7 @@ def file_draft(
         draft = _locked_draft(token)
         if draft.is_filed:
             return ServiceRequest.objects.get(pk=draft.request_id)
+        photos = [_processed(photo) for photo in draft.photos.all()]
         # The timeline's stored summaries are the API's English; the page translates them.
         with translation.override(settings.LANGUAGE_CODE):
             request = submit_request(
@@ -72,13 +86,24 @@ def file_draft(
                 description=description,
                 attributes=attributes,
                 requester=requester,
+                photos=photos,
             )
         # The request now holds what the resident typed; the draft keeps only the link.
         draft.request = request
         draft.answers = {}
         draft.updated_at = clock.now()
         draft.save()
+        draft.photos.all().delete()
     return request
+
+
+def _processed(photo: DraftPhoto) -> ProcessedPhoto:
+    return ProcessedPhoto(
+        image=bytes(photo.image),
+        thumbnail=bytes(photo.thumbnail),
+        width=photo.width,
+        height=photo.height,
+    )
 
 
 def _open_draft(token: str) -> ReportDraft:

@@ -1,0 +1,44 @@
+"""Fixtures of the resident-site tests: stored photos in a fresh folder, requests to look at."""
+
+from __future__ import annotations
+
+import pytest
+
+from civic311.catalog.models import Department, Service
+from civic311.service_requests import services
+from tests.conftest import CITY_HALL
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Photos filed during a test land in tmp_path/media, never in the developer's var/."""
+    root = tmp_path / "media"
+    root.mkdir()
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(root), "base_url": "/media/"},
+        },
+    }
+    settings.MEDIA_ROOT = str(root)
+    return root
+
+
+def file_pothole(pothole: Service, **overrides) -> services.ServiceRequest:
+    """A pothole at City Hall, filed by phone unless told otherwise."""
+    arguments = {
+        "service": pothole,
+        "channel": "phone",
+        "location": services.Location(
+            lat=CITY_HALL[0], long=CITY_HALL[1], address="121 N LaSalle St"
+        ),
+        "attributes": {"WHEREIST": ["CURB"]},
+        "description": "Deep hole in the curb lane.",
+        **overrides,
+    }
+    return services.submit_request(**arguments)
+
+
+def water_management() -> Department:
+    return Department.objects.get(code="water-management")
