@@ -1,4 +1,4 @@
-"""Reporting a problem through the form: every datatype, errors in place, nothing lost, filed once."""
+"""Reporting a problem through the form: every datatype, errors in place, filed once."""
 
 from __future__ import annotations
 
@@ -148,9 +148,7 @@ def test_answers_of_every_datatype_reach_the_request(client, chicago, abandoned_
 def test_a_wrong_number_or_date_is_refused_in_words(client, chicago, abandoned_vehicle):
     html = client.post(details_url(abandoned_vehicle), pothole_answers(attr_HOWMANYD="ten")).text
     assert "Enter a number." in field_block(html, "attr_HOWMANYD")
-    html = client.post(
-        details_url(RESTAURANT), pothole_answers(attr_WHENDIDY="last tuesday")
-    ).text
+    html = client.post(details_url(RESTAURANT), pothole_answers(attr_WHENDIDY="last tuesday")).text
     assert "Enter a valid date/time." in field_block(html, "attr_WHENDIDY")
 
 
@@ -187,9 +185,7 @@ def test_a_missing_required_answer_is_flagged_at_its_field_and_nothing_typed_is_
 
 
 def test_a_location_is_required_and_must_be_in_the_city(client, pothole):
-    html = client.post(
-        details_url(pothole), pothole_answers(address="", lat="", long="")
-    ).text
+    html = client.post(details_url(pothole), pothole_answers(address="", lat="", long="")).text
     assert "Place the pin on the map or type the address" in field_block(html, "address")
     html = client.post(
         details_url(pothole),

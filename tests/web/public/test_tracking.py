@@ -72,7 +72,9 @@ def test_a_tracker_address_typed_without_the_dash_goes_to_the_canonical_one(clie
 
 def test_the_tracker_page_shows_everything_a_resident_needs(client, pothole):
     request = file_pothole(pothole)
-    services.change_status(request, status="action_scheduled", actor=None, public_note="Crew booked.")
+    services.change_status(
+        request, status="action_scheduled", actor=None, public_note="Crew booked."
+    )
     page = text_of(client.get(f"/requests/{request.tracking_number}"))
     assert "Pothole in Street" in page
     assert "Open Work scheduled" in page, "ribbon: open/closed, then the detailed status"
