@@ -258,3 +258,40 @@ def test_the_report_form_works_from_the_keyboard_alone(page, pothole):
     page.wait_for_url(re.compile(r"/report/done/"))
     request = ServiceRequest.objects.get()
     assert request.attributes == {"WHEREIST": "CROSS"} and request.ward_id is not None
+
+
+def test_use_my_location_places_the_pin(chromium, live_server, pothole):
+    from tests.conftest import CITY_HALL
+
+    context = chromium.new_context(
+        geolocation={"latitude": CITY_HALL[0], "longitude": CITY_HALL[1]},
+        permissions=["geolocation"],
+    )
+    page = context.new_page()
+    page.base = live_server.url
+    try:
+        stay_local(page)
+        page.goto(f"{page.base}/report/{pothole.service_code}/")
+        page.get_by_role("button", name="Use my location").click()
+        page.wait_for_function("document.getElementById('id_lat').value !== ''")
+        assert abs(float(page.locator("#id_lat").input_value()) - CITY_HALL[0]) < 1e-5
+        assert "Pin placed at" in page.locator("[data-pin-status]").inner_text()
+    finally:
+        context.close()
+
+
+def test_the_home_filters_update_the_list_in_place(page, pothole):
+    from tests.web.public.conftest import file_pothole
+
+    stay_local(page)
+    open_one = file_pothole(pothole)
+    closed_one = file_pothole(pothole)
+    services.change_status(closed_one, status="fixed", actor=None)
+    page.goto(f"{page.base}/")
+    listed = page.locator(".request-list .number")
+    assert set(listed.all_inner_texts()) == {open_one.tracking_number, closed_one.tracking_number}
+    page.get_by_label("Status").select_option("closed")
+    page.wait_for_url(re.compile(r"status=closed"))
+    page.wait_for_function("document.querySelectorAll('.request-list .number').length === 1")
+    assert listed.all_inner_texts() == [closed_one.tracking_number]
+    assert page.locator(".leaflet-marker-icon").count() == 1, "the map follows the list"

@@ -69,7 +69,8 @@
       latInput.value = lat;
       longInput.value = long;
       if (!marker) {
-        marker = window.L.marker(latlng, { draggable: true, keyboard: true, alt: "Pin" }).addTo(map);
+        var label = element.getAttribute("data-pin-label") || "";
+        marker = window.L.marker(latlng, { draggable: true, keyboard: true, alt: label }).addTo(map);
         marker.on("dragend", function () { place(marker.getLatLng(), true); });
       } else {
         marker.setLatLng(latlng);
