@@ -108,15 +108,15 @@ def _remember_draft(request: HttpRequest, token: str) -> None:
     request.session[DRAFTS_KEY] = [*kept, token]
 
 
-def _open_draft(request: HttpRequest, token: str | None):
-    """The browser's own unfiled draft for `token`, or None."""
+def _open_draft(request: HttpRequest, token: str | None, service):
+    """The browser's own unfiled draft of this service for `token`, or None."""
     if not token:
         return None
     try:
         draft = selectors.draft_for(token, owned=_owned_drafts(request))
     except NotFound:
         return None
-    return None if draft.is_filed else draft
+    return None if draft.is_filed or draft.service_id != service.pk else draft
 
 
 @require_GET
@@ -136,14 +136,14 @@ def report_details(request: HttpRequest, service_code: str) -> HttpResponse:
     except NotFound:
         return redirect("public:report")
     if request.method == "GET":
-        draft = _open_draft(request, request.GET.get("draft"))
+        draft = _open_draft(request, request.GET.get("draft"), service)
         form = reporting.draft_form(draft, service) if draft else reporting.blank_form(service)
     else:
         details = reporting.take_details(
             service=service,
             data=request.POST,
             files=request.FILES,
-            draft=_open_draft(request, request.POST.get("draft")),
+            draft=_open_draft(request, request.POST.get("draft"), service),
             language=request.LANGUAGE_CODE,
         )
         draft, form = details.draft, details.form
@@ -173,6 +173,8 @@ def report_review(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "POST":
         try:
             reporting.file(draft, form)
+        except NotFound:
+            return redirect("public:report")
         except ValidationFailed:
             status = 400
         else:
