@@ -12,9 +12,7 @@ import datetime as dt
 import secrets
 from collections.abc import Mapping, Sequence
 
-from django.conf import settings
 from django.db import transaction
-from django.utils import translation
 
 from civic311.catalog.models import Service
 from civic311.core import clock
@@ -77,17 +75,15 @@ def file_draft(
         if draft.is_filed:
             return ServiceRequest.objects.get(pk=draft.request_id)
         photos = [_processed(photo) for photo in draft.photos.all()]
-        # The timeline's stored summaries are the API's English; the page translates them.
-        with translation.override(settings.LANGUAGE_CODE):
-            request = submit_request(
-                service=draft.service,
-                channel=Channel.WEB,
-                location=location,
-                description=description,
-                attributes=attributes,
-                requester=requester,
-                photos=photos,
-            )
+        request = submit_request(
+            service=draft.service,
+            channel=Channel.WEB,
+            location=location,
+            description=description,
+            attributes=attributes,
+            requester=requester,
+            photos=photos,
+        )
         # The request now holds what the resident typed; the draft keeps only the link.
         draft.request = request
         draft.answers = {}

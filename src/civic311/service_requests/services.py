@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db import connection, transaction
+from django.utils import translation
 
 from civic311.catalog import routing
 from civic311.catalog.models import Department, Service
@@ -117,7 +118,7 @@ def submit_request(
             updated_datetime=now,
             expected_datetime=_expected(service, now),
         )
-        channel_words = str(Channel(channel).label)
+        channel_words = _english(Channel(channel).label)
         submitted = _append(
             request,
             Event.SUBMITTED,
@@ -394,8 +395,14 @@ def _apply_status(request: ServiceRequest, status: str) -> None:
 
 
 def _status_summary(status: str, closing: bool) -> str:
-    label = str(workflow.Status(status).label)
+    label = _english(workflow.Status(status).label)
     return f"Request closed: {label}" if closing else f"Status changed to {label}"
+
+
+def _english(label: object) -> str:
+    """A label in English whatever language the caller's page speaks: summaries are the API's."""
+    with translation.override("en"):
+        return str(label)
 
 
 def _append(
