@@ -10,10 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from civic311.core.errors import DomainError
 from civic311.service_requests import services
 from civic311.service_requests.models import ServiceRequest
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 
 @dataclass
@@ -28,7 +32,7 @@ def bulk_change_status(
     requests: Iterable[ServiceRequest],
     *,
     status: str,
-    actor: services.Actor,
+    actor: User | None,
     public_note: str = "",
     internal_note: str = "",
 ) -> BulkResult:

@@ -12,9 +12,8 @@ import datetime as dt
 import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection, transaction
 
 from civic311.accounts.selectors import authorize
@@ -25,6 +24,8 @@ from civic311.catalog.validation import validate_attributes
 from civic311.core import clock
 from civic311.core.errors import InvalidTransition, ValidationFailed
 from civic311.geo import lookup
+from civic311.media.processing import ProcessedPhoto
+from civic311.media.services import save_photos
 from civic311.service_requests import workflow
 from civic311.service_requests.models import (
     Channel,
@@ -37,7 +38,8 @@ from civic311.service_requests.tracking import format_tracking_number
 
 MAX_DESCRIPTION_LENGTH = 4000
 Event = RequestEvent.Type
-Actor = AbstractBaseUser | None
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 
 @dataclass(frozen=True)
@@ -63,8 +65,8 @@ class Location:
     zipcode: str = ""
 
 
-def actor_label(actor: Actor, fallback: str = "civic311") -> str:
-    """How the timeline names whoever acted."""
+def actor_label(actor: User | None, fallback: str = "civic311") -> str:
+    """How the timeline names whoever acted (None is the system: CLI, demo, API clients)."""
     if actor is None:
         return fallback
     full_name = getattr(actor, "get_full_name", lambda: "")()
@@ -80,9 +82,10 @@ def submit_request(
     attributes: Mapping[str, Sequence[str]] | None = None,
     requester: Requester | None = None,
     media_urls: Sequence[str] = (),
-    actor: Actor = None,
+    actor: User | None = None,
     via: str = "",
     is_test: bool = False,
+    photos: Sequence[ProcessedPhoto] = (),
 ) -> ServiceRequest:
     """File a new request: validate, locate, route, number it, and open its timeline."""
     _authorize(actor, None, "file")
@@ -123,7 +126,7 @@ def submit_request(
             expected_datetime=_expected(service, now),
         )
         channel_words = str(Channel(channel).label)
-        _append(
+        submitted = _append(
             request,
             Event.SUBMITTED,
             f"Request submitted via {channel_words}",
@@ -132,6 +135,7 @@ def submit_request(
             to_value=channel,
             at=now,
         )
+        save_photos(request=request, photos=photos, kind="resident", actor=actor, event=submitted)
         department = Department.objects.get(pk=department_id)
         _append(
             request,
@@ -148,21 +152,23 @@ def change_status(
     request: ServiceRequest,
     *,
     status: str,
-    actor: Actor,
+    actor: User | None,
     public_note: str = "",
     internal_note: str = "",
+    photos: Sequence[ProcessedPhoto] = (),
 ) -> ServiceRequest:
-    """Move a request to another detailed status, with an optional public and internal note."""
+    """Move a request to another detailed status, with optional notes and crew photos."""
     with transaction.atomic():
         locked = _lock(request)
         _authorize(actor, locked, "change_status")
         workflow.check_change(locked.status, status)
+        _check_after_photo(locked, status, photos)
         old = locked.status
         _apply_status(locked, status)
         if public_note:
             locked.status_notes = public_note
         closing = not workflow.is_open(status)
-        _append(
+        changed = _append(
             locked,
             Event.CLOSED if closing else Event.STATUS_CHANGED,
             _status_summary(status, closing),
@@ -171,6 +177,7 @@ def change_status(
             from_value=old,
             to_value=status,
         )
+        save_photos(request=locked, photos=photos, kind="crew", actor=actor, event=changed)
         if internal_note:
             _append(
                 locked,
@@ -184,7 +191,9 @@ def change_status(
     return locked
 
 
-def add_note(request: ServiceRequest, *, text: str, public: bool, actor: Actor) -> RequestEvent:
+def add_note(
+    request: ServiceRequest, *, text: str, public: bool, actor: User | None
+) -> RequestEvent:
     """Add a note to the timeline; internal notes are never shown outside the back office."""
     text = text.strip()
     if not text:
@@ -209,7 +218,7 @@ def transfer(
     *,
     to_department: Department,
     reason: str,
-    actor: Actor,
+    actor: User | None,
     to_service: Service | None = None,
 ) -> ServiceRequest:
     """Hand a request to another department (and maybe service); its tracking number stays."""
@@ -255,7 +264,7 @@ def transfer(
 
 
 def mark_duplicate(
-    request: ServiceRequest, *, parent: ServiceRequest, actor: Actor, note: str = ""
+    request: ServiceRequest, *, parent: ServiceRequest, actor: User | None, note: str = ""
 ) -> ServiceRequest:
     """Close a request as a duplicate of `parent`, which now counts its reports."""
     if parent.pk == request.pk:
@@ -300,7 +309,7 @@ def mark_duplicate(
     return locked
 
 
-def reopen(request: ServiceRequest, *, actor: Actor, reason: str = "") -> ServiceRequest:
+def reopen(request: ServiceRequest, *, actor: User | None, reason: str = "") -> ServiceRequest:
     """Open a closed request again, e.g. when the problem came back."""
     with transaction.atomic():
         locked = _lock(request)
@@ -322,7 +331,9 @@ def reopen(request: ServiceRequest, *, actor: Actor, reason: str = "") -> Servic
     return locked
 
 
-def assign(request: ServiceRequest, *, to_user: Any, actor: Actor) -> ServiceRequest:
+def assign(
+    request: ServiceRequest, *, to_user: User | None, actor: User | None
+) -> ServiceRequest:
     """Give a request to a staff member of its department (None takes it off everyone)."""
     with transaction.atomic():
         locked = _lock(request)
@@ -357,7 +368,7 @@ def add_report(
     *,
     requester: Requester,
     email_updates: bool,
-    actor: Actor,
+    actor: User | None,
     channel: str,
 ) -> ServiceRequest:
     """Count one more resident reporting this open problem, instead of filing a duplicate."""
@@ -396,7 +407,7 @@ def add_report(
 # --- helpers -------------------------------------------------------------
 
 
-def _authorize(actor: Actor, request: ServiceRequest | None, action: str) -> None:
+def _authorize(actor: User | None, request: ServiceRequest | None, action: str) -> None:
     """Raise PermissionDenied unless `actor` may do `action` (None, the system, always may)."""
     if actor is None:
         return
@@ -411,6 +422,14 @@ def _check_description(description: str) -> None:
         raise ValidationFailed(
             {"description": f"description must be at most {MAX_DESCRIPTION_LENGTH} characters"}
         )
+
+
+def _check_after_photo(
+    request: ServiceRequest, status: str, photos: Sequence[ProcessedPhoto]
+) -> None:
+    # Some services (e.g. pothole repairs) must show the finished work before closing as fixed.
+    if status == workflow.Status.FIXED and request.service.photo_required_to_close and not photos:
+        raise ValidationFailed({"photo": "Attach an 'after' photo to close this request as fixed."})
 
 
 def _ward_for(location: Location) -> int | None:
@@ -480,7 +499,7 @@ def _append(
     type: str,
     summary: str,
     *,
-    actor: Actor = None,
+    actor: User | None = None,
     label: str = "",
     description: str = "",
     is_public: bool = True,
