@@ -96,7 +96,9 @@ def test_a_ward_rule_routes_to_another_department(pothole):
 
 
 def test_change_status_appends_and_closing_sets_closed_time(pothole):
-    crew = make_staff("crew", "department", departments=("cdot",), first_name="Pat", last_name="Lee")
+    crew = make_staff(
+        "crew", "department", departments=("cdot",), first_name="Pat", last_name="Lee"
+    )
     request = file_pothole(pothole)
     request = services.change_status(
         request, status="in_progress", actor=crew, internal_note="Truck 12 sent."

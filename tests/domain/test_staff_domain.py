@@ -10,7 +10,8 @@ from civic311.core.errors import InvalidTransition, PermissionDenied, Validation
 from civic311.geo import lookup as geo_lookup
 from civic311.service_requests import bulk, services
 from civic311.service_requests.models import RepeatReport, RequestEvent
-from civic311.staff import selectors, services as staff_services
+from civic311.staff import selectors
+from civic311.staff import services as staff_services
 from tests.conftest import CITY_HALL, LAKE_MICHIGAN, WRIGLEY_FIELD
 from tests.support.staff import make_staff
 
@@ -37,9 +38,7 @@ def staff(chicago):
     return {
         "cdot": make_staff("cdot", "department", departments=("cdot",)),
         "water": make_staff("water", "department", departments=("water-management",)),
-        "supervisor": make_staff(
-            "super", "supervisor", departments=("cdot", "water-management")
-        ),
+        "supervisor": make_staff("super", "supervisor", departments=("cdot", "water-management")),
         "operator": make_staff("operator", "operator"),
         "ward42": make_staff("ward42", "ward_office", ward=42),
     }

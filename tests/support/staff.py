@@ -17,7 +17,7 @@ def make_staff(
     first_name: str = "",
     last_name: str = "",
 ):
-    """An active user who can log in with PASSWORD, with a role over departments (codes) or a ward."""
+    """An active user who logs in with PASSWORD, with a role over departments (codes) or a ward."""
     return create_staff_user(
         username=username,
         password=PASSWORD,

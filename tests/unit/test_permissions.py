@@ -17,7 +17,12 @@ in_water_ward44 = Target(department=WATER, ward=44)
 
 
 def test_department_staff_act_only_on_their_departments_requests():
-    for action in (Action.CHANGE_STATUS, Action.TRANSFER, Action.MARK_DUPLICATE, Action.PUBLIC_NOTE):
+    for action in (
+        Action.CHANGE_STATUS,
+        Action.TRANSFER,
+        Action.MARK_DUPLICATE,
+        Action.PUBLIC_NOTE,
+    ):
         assert allows(cdot, action, in_cdot_ward42)
         assert not allows(cdot, action, in_water_ward44)
     assert not allows(cdot, Action.REOPEN, in_cdot_ward42)

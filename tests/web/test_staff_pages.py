@@ -199,7 +199,11 @@ def test_intake_refuses_a_point_in_lake_michigan_and_files_city_hall_in_ward_42(
     filed = client.post("/staff/intake/", form)
     request = ServiceRequest.objects.get()
     assert filed.status_code == 302 and request.tracking_number in filed["Location"]
-    assert (request.ward_id, request.channel, request.requester_phone) == (42, "phone", "312-555-0100")
+    assert (request.ward_id, request.channel, request.requester_phone) == (
+        42,
+        "phone",
+        "312-555-0100",
+    )
 
 
 def test_intake_shows_the_questions_of_every_datatype(client, chicago):

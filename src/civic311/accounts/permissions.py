@@ -121,7 +121,7 @@ def check(scope: Scope, action: str, target: Target | None = None) -> None:
 
 
 def _words(action: str) -> str:
-    return {
+    words: dict[str, str] = {
         Action.VIEW: "see",
         Action.QUEUE: "see the queue of",
         Action.FILE: "file requests",
@@ -136,4 +136,5 @@ def _words(action: str) -> str:
         Action.ASSIGN: "assign",
         Action.BE_ASSIGNED: "be assigned",
         Action.SEE_STATUS_CALLS: "see status-call counts",
-    }.get(action, action)
+    }
+    return words.get(action, action)

@@ -331,9 +331,7 @@ def reopen(request: ServiceRequest, *, actor: User | None, reason: str = "") -> 
     return locked
 
 
-def assign(
-    request: ServiceRequest, *, to_user: User | None, actor: User | None
-) -> ServiceRequest:
+def assign(request: ServiceRequest, *, to_user: User | None, actor: User | None) -> ServiceRequest:
     """Give a request to a staff member of its department (None takes it off everyone)."""
     with transaction.atomic():
         locked = _lock(request)

@@ -13,10 +13,17 @@ Datatype = ServiceAttribute.Datatype
 ATTRIBUTE_PREFIX = "attr_"
 
 
+class ServiceChoiceField(forms.ModelChoiceField):
+    """Services by the name staff know them by."""
+
+    def label_from_instance(self, obj) -> str:
+        return obj.name
+
+
 class IntakeForm(forms.Form):
     """A caller's or visitor's report; the chosen service's questions are added as fields."""
 
-    service = forms.ModelChoiceField(
+    service = ServiceChoiceField(
         queryset=Service.objects.filter(active=True).order_by("name"),
         empty_label="Choose the problem…",
     )
@@ -140,7 +147,7 @@ class QueueFilterForm(forms.Form):
         ("updated", "Recently updated"),
     ]
     status = forms.ChoiceField(choices=STATUS, required=False, initial="open")
-    service = forms.ModelChoiceField(
+    service = ServiceChoiceField(
         queryset=Service.objects.order_by("name"), required=False, empty_label="Any service"
     )
     ward = forms.ModelChoiceField(
@@ -162,8 +169,25 @@ class QueueFilterForm(forms.Form):
         ]
 
 
+class MultiplePhotoInput(forms.FileInput):
+    """A file input that takes several photos at once."""
+
+    allow_multiple_selected = True
+
+
+class MultiplePhotoField(forms.FileField):
+    """Several uploads; media.services.prepare_photos checks what they really are."""
+
+    def clean(self, data, initial=None):
+        if isinstance(data, list | tuple):
+            return [super(MultiplePhotoField, self).clean(one, initial) for one in data]
+        return super().clean(data, initial)
+
+
 class StatusForm(forms.Form):
-    """Change a request's status with a public and/or an internal note."""
+    """Change a request's status with a public and/or an internal note and crew photos."""
+
+    MAX_PHOTOS = 3
 
     status = forms.ChoiceField(label="New status")
     public_note = forms.CharField(
@@ -177,6 +201,12 @@ class StatusForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         label="Internal note",
         help_text="Only staff see this.",
+    )
+    photos = MultiplePhotoField(
+        required=False,
+        label="Crew photos ('after')",
+        widget=MultiplePhotoInput(attrs={"accept": "image/*"}),
+        help_text="JPEG, PNG, GIF or WebP; up to 3. Some services need one to close as fixed.",
     )
 
     def __init__(self, *args, current: str, **kwargs) -> None:
@@ -201,7 +231,7 @@ class TransferForm(forms.Form):
     department = forms.ModelChoiceField(
         queryset=Department.objects.order_by("name"), label="To department"
     )
-    service = forms.ModelChoiceField(
+    service = ServiceChoiceField(
         queryset=Service.objects.filter(active=True).order_by("name"),
         required=False,
         empty_label="Keep the same service",

@@ -24,6 +24,7 @@ from civic311.accounts.selectors import assignable_staff, authorize, may, scope_
 from civic311.catalog.models import Department, Service
 from civic311.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from civic311.geo.models import Ward
+from civic311.media.services import prepare_photos
 from civic311.service_requests import bulk, services
 from civic311.service_requests import selectors as request_selectors
 from civic311.service_requests.models import Channel, ServiceRequest
@@ -242,7 +243,7 @@ def _queue(request, base: selectors.QueueFilter, staff: list, owner) -> HttpResp
             "is_department": base.department is not None,
             "queue": result,
             "filter_form": filter_form,
-            "bulk_form": forms.BulkForm(staff=staff),
+            "bulk_form": forms.BulkForm(staff=staff, auto_id="bulk_%s"),
             "can_bulk": base.department is not None
             and may(request.user, Action.CHANGE_STATUS, department=base.department),
             "can_assign": base.department is not None
@@ -331,13 +332,14 @@ def request_detail(request: HttpRequest, number: str) -> HttpResponse:
             "history": _history(sr),
             "can": {str(k): v for k, v in can.items()},
             "repeat_reports": sr.repeat_reports.all(),
-            "status_form": forms.StatusForm(current=sr.status),
-            "note_form": forms.NoteForm(),
-            "transfer_form": forms.TransferForm(),
-            "duplicate_form": forms.DuplicateForm(),
-            "reopen_form": forms.ReopenForm(),
+            "photos": sr.photos.select_related("event").order_by("created_at", "id"),
+            "status_form": forms.StatusForm(current=sr.status, auto_id="status_%s"),
+            "note_form": forms.NoteForm(auto_id="note_%s"),
+            "transfer_form": forms.TransferForm(auto_id="transfer_%s"),
+            "duplicate_form": forms.DuplicateForm(auto_id="duplicate_%s"),
+            "reopen_form": forms.ReopenForm(auto_id="reopen_%s"),
             "assign_form": forms.AssignForm(
-                staff=staff, initial={"to_user": sr.assigned_to_id or ""}
+                staff=staff, initial={"to_user": sr.assigned_to_id or ""}, auto_id="assign_%s"
             ),
             "tile_url": settings.CIVIC311.map_tile_url,
             "overdue": selectors.is_overdue(sr),
@@ -350,20 +352,22 @@ def request_detail(request: HttpRequest, number: str) -> HttpResponse:
 def change_status(request: HttpRequest, number: str) -> HttpResponse:
     """Move the request to another status, with notes."""
     sr = _visible_request(request, number)
-    form = forms.StatusForm(request.POST, current=sr.status)
-    return _act(
-        request,
-        sr,
-        form,
-        lambda d: services.change_status(
+    form = forms.StatusForm(request.POST, request.FILES, current=sr.status)
+
+    def run(d):
+        photos = prepare_photos(
+            files=request.FILES.getlist("photos"), max_count=forms.StatusForm.MAX_PHOTOS
+        )
+        return services.change_status(
             sr,
             status=d["status"],
             actor=request.user,
             public_note=d["public_note"].strip(),
             internal_note=d["internal_note"].strip(),
-        ),
-        "Status changed.",
-    )
+            photos=photos,
+        )
+
+    return _act(request, sr, form, run, "Status changed.")
 
 
 @staff_only
