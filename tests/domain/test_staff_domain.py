@@ -271,3 +271,12 @@ def test_queue_filters_counts_and_overdue(pothole, abandoned_vehicle, staff):
     assert (counts.open, counts.overdue, counts.unassigned) == (2, 1, 1)
     ward = selectors.queue(selectors.QueueFilter(ward=42))
     assert {r.tracking_number for r in ward.page} == {old.tracking_number}
+
+
+def test_the_ward_office_selector_gives_the_alderman_of_city_halls_ward(pothole):
+    from civic311.geo.selectors import ward_office
+
+    request = file(pothole)
+    office = ward_office(request.ward_id)
+    assert office is not None and office.number == 42 and office.alderman
+    assert ward_office(None) is None

@@ -1,7 +1,7 @@
 """Who may do what to which request: pure rules over a staff member's scope.
 
 The domain services call `check` before every write, so a hidden button is
-never the only protection. See docs/adr/0003-staff-roles.md for the reasoning.
+never the only protection. See docs/adr/0004-staff-roles.md for the reasoning.
 """
 
 from __future__ import annotations

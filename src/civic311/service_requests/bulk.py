@@ -3,7 +3,7 @@
 Each request changes in its own transaction (through `services.change_status`),
 so one that cannot move (closed meanwhile, another department's, already in
 that status) is reported back and the others still change. See
-docs/adr/0003-staff-roles.md.
+docs/adr/0004-staff-roles.md.
 """
 
 from __future__ import annotations
