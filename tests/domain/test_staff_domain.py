@@ -280,3 +280,23 @@ def test_the_ward_office_selector_gives_the_alderman_of_city_halls_ward(pothole)
     office = ward_office(request.ward_id)
     assert office is not None and office.number == 42 and office.alderman
     assert ward_office(None) is None
+
+
+def test_internal_notes_never_reach_the_public_timeline(pothole, staff):
+    from civic311.service_requests import selectors as request_selectors
+    from civic311.service_requests import timeline
+
+    request = file(pothole)
+    services.change_status(
+        request, status="investigating", actor=staff["cdot"], internal_note="SECRET-1 owner rude"
+    )
+    services.add_note(
+        request, text="SECRET-2 call back later", public=False, actor=staff["operator"]
+    )
+    services.add_note(request, text="Crew on the way.", public=True, actor=staff["cdot"])
+    public = list(request_selectors.public_events(request))
+    words = " ".join(f"{e.summary} {e.description}" for e in public)
+    words += " ".join(f"{t.headline} {t.detail}" for t in map(timeline.entry, public))
+    assert "SECRET" not in words and "Crew on the way." in words
+    staff_words = [e.description for e in request_selectors.all_events(request)]
+    assert "SECRET-1 owner rude" in staff_words and "SECRET-2 call back later" in staff_words
