@@ -244,3 +244,57 @@ def test_intake_files_a_ward_office_visit_with_every_datatype_answered(client, c
         "WHENDIDY": "2026-05-01T19:30:00",
         "WHATPROB": ["RODENTS", "DIRTY"],
     }
+
+
+def test_supervisors_assign_from_the_queue_and_reopen_and_merge_from_the_request_page(
+    client, pothole
+):
+    crew = make_staff("crew", "department", departments=("cdot",), first_name="Pat")
+    supervisor = logged_in(client, make_staff("sup", "supervisor", departments=("cdot",)))
+    first, second = file(pothole), file(pothole)
+    response = supervisor.post(
+        "/staff/queues/bulk/",
+        {
+            "selected": [first.tracking_number, second.tracking_number],
+            "action": "assign",
+            "to_user": crew.pk,
+            "next": "/staff/queues/department/cdot/",
+        },
+        follow=True,
+    )
+    assert "Changed 2" in response.content.decode()
+    assert set(ServiceRequest.objects.values_list("assigned_to", flat=True)) == {crew.pk}
+    queue = supervisor.get("/staff/queues/department/cdot/", {"assigned": crew.pk}).content
+    assert first.tracking_number in queue.decode()
+
+    merged = supervisor.post(
+        f"/staff/requests/{second.tracking_number}/duplicate/",
+        {"parent": first.tracking_number[3:], "note": "Same hole."},
+        follow=True,
+    ).content.decode()
+    assert f"Closed as a duplicate of {first.tracking_number}" in merged
+    reopened = supervisor.post(
+        f"/staff/requests/{second.tracking_number}/reopen/",
+        {"reason": "Different hole after all."},
+        follow=True,
+    ).content.decode()
+    assert "Request reopened" in reopened and "Different hole after all." in reopened
+    first.refresh_from_db()
+    assert first.report_count == 2
+
+
+def test_department_staff_see_refusals_as_messages_not_errors(client, pothole):
+    cdot = logged_in(client, make_staff("cdot", "department", departments=("cdot",)))
+    request = file(pothole)
+    page = cdot.post(
+        f"/staff/requests/{request.tracking_number}/transfer/",
+        {"department": Department.objects.get(code="cdot").pk, "reason": "same"},
+        follow=True,
+    ).content.decode()
+    assert "already with Transportation" in page
+    page = cdot.post(
+        f"/staff/requests/{request.tracking_number}/duplicate/",
+        {"parent": "99-99999999"},
+        follow=True,
+    ).content.decode()
+    assert "No request has the tracking number 99-99999999" in page
