@@ -122,6 +122,7 @@ def _attribute(service: Service, order: int, spec: dict[str, Any]) -> None:
             "order": order,
             "required": spec.get("required", False),
             "variable": spec.get("variable", True),
+            "private": spec.get("private", False),
             "description": spec["description"],
             "datatype_description": spec.get("datatype_description", ""),
         },

@@ -1,0 +1,255 @@
+"""GeoReport v2 views: read the call, ask one selector or service, shape the answer.
+
+Every view runs inside `http.endpoint`, which owns formats, errors, JSONP,
+CORS and the jurisdiction check. The same views serve the sandbox
+(`/open311/sandbox/v2/`), where `call.sandbox` is true.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.views.decorators.csrf import csrf_exempt
+
+from civic311.catalog.selectors import attribute_rules
+from civic311.catalog.validation import validate_attributes
+from civic311.core import clock
+from civic311.core.errors import NotFound, ValidationFailed
+from civic311.open311 import errors, params, selectors, services, shapes
+from civic311.open311.http import Answer, Call, authenticate, endpoint, error_response
+from civic311.open311.http import guess_format, key_service, limit_address
+from civic311.service_requests.services import Location, Requester
+from civic311.service_requests.tracking import parse_tracking_number
+
+# When this API's shape last changed (discovery's changeset, a cache hint for clients).
+API_CHANGESET = "2026-11-25T00:00:00Z"
+MAX_PHOTOS = 5
+
+
+def _zone() -> str:
+    return settings.TIME_ZONE
+
+
+def _media_url(name: str) -> str:
+    return f"{settings.BASE_URL}{settings.MEDIA_URL}{name}"
+
+
+@endpoint("GET")
+def discovery(call: Call) -> Answer:
+    """discovery.{fmt}: the production API and the sandbox, with contact and key service."""
+    document = shapes.discovery(
+        base_url=settings.BASE_URL,
+        changeset=API_CHANGESET,
+        contact=settings.CIVIC311.contact,
+        key_service=key_service(),
+    )
+    return Answer("discovery", document, bare_content_type=True)
+
+
+@endpoint("GET")
+def service_list(call: Call) -> Answer:
+    """services.{fmt}: every active service, alphabetically."""
+    return Answer("services", [shapes.service(row) for row in selectors.services()])
+
+
+@endpoint("GET")
+def service_definition(call: Call, service_code: str) -> Answer:
+    """services/{code}.{fmt}: the service's questions."""
+    service = selectors.active_service(service_code)
+    attributes = selectors.definition_attributes(service)
+    return Answer("service_definition", shapes.definition(service.service_code, attributes))
+
+
+@endpoint("GET", "POST")
+def requests(call: Call) -> Answer:
+    """requests.{fmt}: GET lists requests; POST files one."""
+    if call.request.method == "POST":
+        return _file(call)
+    query = params.parse_request_query(call.params, now=clock.now(), zone=_zone())
+    rows = selectors.requests(query, sandbox=call.sandbox)
+    return Answer("service_requests", _records(rows, extensions=query.extensions))
+
+
+@endpoint("GET")
+def request_detail(call: Call, service_request_id: str) -> Answer:
+    """requests/{id}.{fmt}: one request, as a list of one."""
+    number = _tracking_number(service_request_id)
+    extensions = params.flag(call.params, "extensions")
+    row = selectors.request(number, sandbox=call.sandbox, extensions=extensions)
+    return Answer("service_requests", _records([row], extensions=extensions))
+
+
+@endpoint("GET")
+def token(call: Call, token: str) -> Answer:
+    """tokens/{token}.{fmt}: the id a POST's token stands for (filing is synchronous)."""
+    number = selectors.token(token, sandbox=call.sandbox)
+    return Answer("service_requests", [shapes.token_answer(tracking_number=number, token=token)])
+
+
+@endpoint("GET", "POST")
+def service_request_updates(call: Call) -> Answer:
+    """servicerequestupdates.{fmt}: mySociety's update feed (GET) and a client's update (POST)."""
+    if call.request.method == "POST":
+        return _post_update(call)
+    query = params.parse_updates_query(call.params, now=clock.now(), zone=_zone())
+    events = selectors.updates(query, sandbox=call.sandbox)
+    return Answer("service_request_updates", [shapes.update(e, zone=_zone()) for e in events])
+
+
+@endpoint("POST")
+def sandbox_keys(call: Call) -> Answer:
+    """keys.{fmt} in the sandbox: anyone may take a sandbox key, no staff involved."""
+    limit_address(call.request)
+    client, secret = services.create_client(
+        name=params.single(call.params, "name") or "",
+        contact_email=params.single(call.params, "email") or "",
+        sandbox=True,
+    )
+    answer = {
+        "name": client.name,
+        "api_key": secret,
+        "endpoint": f"{settings.BASE_URL}/open311/sandbox/v2/",
+        "note": "Keep this key: it is shown once. Requests filed with it are test requests, "
+        "deleted after 7 days.",
+    }
+    return Answer("keys", [answer], status=201)
+
+
+@csrf_exempt
+def not_found(request: HttpRequest, path: str = "") -> HttpResponse:
+    """Any other address under /open311/: a GeoReport 404, never an HTML page."""
+    fmt = guess_format(request)
+    problem = errors.not_found(
+        f"{request.path} is not a GeoReport method; see {settings.BASE_URL}"
+        "/open311/discovery.json (methods end in .json or .xml)"
+    )
+    response = error_response(request, fmt, problem)
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+# --- helpers -------------------------------------------------------------------
+
+
+def _tracking_number(typed: str) -> str:
+    number = parse_tracking_number(typed, current_year=clock.now().year)
+    if number is None:
+        raise NotFound(f"service_request_id {typed[:40]} not found")
+    return number
+
+
+def _records(rows: list[dict[str, Any]], *, extensions: bool) -> list[dict[str, Any]]:
+    zone = _zone()
+    records = [shapes.request(row, zone=zone, media=_media_url) for row in rows]
+    if not extensions or not rows:
+        return records
+    events = selectors.public_events_by_request([row["id"] for row in rows])
+    private = selectors.private_attribute_codes()
+    for record, row in zip(records, rows, strict=True):
+        notes = [shapes.note(event, zone=zone) for event in events.get(row["id"], [])]
+        record.update(
+            shapes.extensions(
+                row,
+                zone=zone,
+                media=_media_url,
+                private_codes=private.get(row["service_id"], frozenset()),
+                notes=notes,
+                photos=[],
+            )
+        )
+    return records
+
+
+def _file(call: Call) -> Answer:
+    client = authenticate(call)
+    idempotency_key = _idempotency_key(call)
+    try:
+        submission = params.submission(call.params)
+    except ValidationFailed as problem:
+        raise _with_attribute_errors(problem, call) from None
+    service = selectors.active_service(submission.service_code)
+    filing = services.file_request(
+        client=client,
+        service=service,
+        location=Location(
+            lat=submission.lat,
+            long=submission.long,
+            address=submission.address,
+            address_id=submission.address_id,
+        ),
+        description=submission.description,
+        attributes=submission.attributes,
+        requester=Requester(
+            first_name=submission.first_name,
+            last_name=submission.last_name,
+            email=submission.email,
+            phone=submission.phone,
+            device_id=submission.device_id,
+            account_id=submission.account_id,
+        ),
+        media_urls=submission.media_urls,
+        idempotency_key=idempotency_key,
+        fingerprint=params.fingerprint(call.params, call.files) if idempotency_key else "",
+    )
+    return Answer("service_requests", [filing.answer])
+
+
+def _idempotency_key(call: Call) -> str:
+    key = call.request.headers.get("Idempotency-Key", "").strip() or (
+        params.single(call.params, "client_request_id") or ""
+    )
+    if len(key) > 200:
+        raise errors.bad_request("Idempotency-Key (or client_request_id) must be at most 200 long")
+    return key
+
+
+def _with_attribute_errors(problem: ValidationFailed, call: Call) -> ValidationFailed:
+    """Add the attribute problems to the form's, so one answer lists them all."""
+    code = params.single(call.params, "service_code")
+    if code is None:
+        return problem
+    try:
+        service = selectors.active_service(code)
+        validate_attributes(attribute_rules(service), params.attributes(call.params))
+    except NotFound:
+        return ValidationFailed({**problem.errors, "service_code": f"service_code {code} not found"})
+    except ValidationFailed as more:
+        return ValidationFailed({**problem.errors, **more.errors})
+    return problem
+
+
+def _post_update(call: Call) -> Answer:
+    client = authenticate(call)
+    problems: dict[str, str] = {}
+    for name in ("service_request_id", "update_id", "status", "updated_datetime"):
+        if params.single(call.params, name) is None:
+            problems[name] = f"{name} required"
+    if "description" not in call.params:
+        problems["description"] = "description required"
+    client_time = None
+    if "updated_datetime" not in problems:
+        try:
+            client_time = params.parse_datetime(
+                params.single(call.params, "updated_datetime") or "", _zone()
+            )
+        except ValueError:
+            problems["updated_datetime"] = "updated_datetime is not a W3C date and time"
+    media_urls = params.media_urls(call.params, problems)
+    if problems:
+        raise ValidationFailed(problems)
+    request = selectors.request_for_update(
+        _tracking_number(params.single(call.params, "service_request_id") or ""),
+        sandbox=call.sandbox,
+    )
+    event = services.post_update(
+        client=client,
+        request=request,
+        update_id=(params.single(call.params, "update_id") or "")[:100],
+        status=(params.single(call.params, "status") or "").upper(),
+        description=params.clean_text("".join(call.params.get("description", ())[-1:]))[:4000],
+        client_time=client_time,
+        media_urls=media_urls,
+    )
+    return Answer("service_request_updates", [{"update_id": str(event.pk)}])
