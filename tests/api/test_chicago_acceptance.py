@@ -45,9 +45,9 @@ def test_the_abandoned_vehicle_definition_requires_howmanyd(client, chicago):
 
 
 def test_a_post_without_howmanyd_is_chicagos_400(client, chicago, api_key):
-    response = client.post("/open311/v2/requests.json", vehicle_form(api_key, **{
-        "attribute[HOWMANYD]": None
-    }))
+    response = client.post(
+        "/open311/v2/requests.json", vehicle_form(api_key, **{"attribute[HOWMANYD]": None})
+    )
     assert response.status_code == 400
     assert response.json() == [{"code": 400, "description": "HOWMANYD required"}]
     assert not ServiceRequest.objects.exists()

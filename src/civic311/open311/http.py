@@ -87,7 +87,7 @@ def endpoint(*methods: str) -> Callable[[View], Callable[..., HttpResponse]]:
                 _check_jurisdiction(call.params)
                 answer = view(call, **kwargs)
                 response = _respond(fmt, answer, callback)
-            except Exception as exc:  # noqa: BLE001 - every failure becomes a GeoReport error
+            except Exception as exc:
                 response = error_response(request, fmt, exc)
             if cors:
                 _set_headers(response, CORS_HEADERS)

@@ -359,15 +359,21 @@ def _check_location(found: Submission, errors: dict[str, str]) -> None:
         errors["location"] = "lat and long must be sent together"
     elif found.lat is None and not (found.address or found.address_id):
         errors["location"] = "a location is required: lat and long, address_string or address_id"
-    elif found.lat is not None and found.long is not None:
-        if not (-90 <= found.lat <= 90 and -180 <= found.long <= 180):
-            errors["location"] = "lat must be within ±90 and long within ±180"
+    elif (
+        found.lat is not None
+        and found.long is not None
+        and not (-90 <= found.lat <= 90 and -180 <= found.long <= 180)
+    ):
+        errors["location"] = "lat must be within ±90 and long within ±180"
 
 
 def media_urls(params: Params, errors: dict[str, str]) -> tuple[str, ...]:
     """The media_url values (one or several), each an http(s) address; kept as given."""
     urls = tuple(
-        u.strip() for name in ("media_url", "media_url[]") for u in params.get(name, ()) if u.strip()
+        u.strip()
+        for name in ("media_url", "media_url[]")
+        for u in params.get(name, ())
+        if u.strip()
     )
     if len(urls) > MAX_MEDIA_URLS:
         errors["media_url"] = f"send at most {MAX_MEDIA_URLS} media_url values"

@@ -55,7 +55,9 @@ def services() -> list[Row]:
     rows = list(
         Service.objects.filter(active=True)
         .annotate(has_attributes=has_attributes)
-        .values("service_code", "name", "description", "keywords", "group", "type", "has_attributes")
+        .values(
+            "service_code", "name", "description", "keywords", "group", "type", "has_attributes"
+        )
     )
     return sorted(rows, key=lambda row: (row["name"].casefold(), row["service_code"]))
 

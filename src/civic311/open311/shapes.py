@@ -173,9 +173,7 @@ def token_answer(*, tracking_number: str | None, token: str) -> dict[str, Any]:
     return {"service_request_id": tracking_number, "token": token}
 
 
-def discovery(
-    *, base_url: str, changeset: str, contact: str, key_service: str
-) -> dict[str, Any]:
+def discovery(*, base_url: str, changeset: str, contact: str, key_service: str) -> dict[str, Any]:
     """The discovery document: the production API and the sandbox, both formats each."""
     endpoints = [
         {

@@ -30,7 +30,9 @@ def _api(prefix: str, name: str, sandbox: bool) -> list:
             kwargs,
             name=f"{name}request",
         ),
-        re_path(rf"^{prefix}tokens/(?P<token>[^/]+?){_FMT}", views.token, kwargs, name=f"{name}token"),
+        re_path(
+            rf"^{prefix}tokens/(?P<token>[^/]+?){_FMT}", views.token, kwargs, name=f"{name}token"
+        ),
         re_path(
             rf"^{prefix}servicerequestupdates{_FMT}",
             views.service_request_updates,

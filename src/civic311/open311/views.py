@@ -18,8 +18,16 @@ from civic311.catalog.validation import validate_attributes
 from civic311.core import clock
 from civic311.core.errors import NotFound, ValidationFailed
 from civic311.open311 import errors, params, selectors, services, shapes
-from civic311.open311.http import Answer, Call, authenticate, endpoint, error_response
-from civic311.open311.http import guess_format, key_service, limit_address
+from civic311.open311.http import (
+    Answer,
+    Call,
+    authenticate,
+    endpoint,
+    error_response,
+    guess_format,
+    key_service,
+    limit_address,
+)
 from civic311.service_requests.services import Location, Requester
 from civic311.service_requests.tracking import parse_tracking_number
 
@@ -214,7 +222,9 @@ def _with_attribute_errors(problem: ValidationFailed, call: Call) -> ValidationF
         service = selectors.active_service(code)
         validate_attributes(attribute_rules(service), params.attributes(call.params))
     except NotFound:
-        return ValidationFailed({**problem.errors, "service_code": f"service_code {code} not found"})
+        return ValidationFailed(
+            {**problem.errors, "service_code": f"service_code {code} not found"}
+        )
     except ValidationFailed as more:
         return ValidationFailed({**problem.errors, **more.errors})
     return problem
