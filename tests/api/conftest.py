@@ -82,7 +82,7 @@ def sandbox_key(db) -> str:
     return services.create_client(name="Sandbox App", sandbox=True)[1]
 
 
-def vehicle_form(api_key: str, **extra) -> dict:
+def vehicle_form(api_key: str, /, **extra) -> dict:
     """A complete abandoned-vehicle POST at Wrigley Field."""
     form = {
         "api_key": api_key,
@@ -104,7 +104,7 @@ def vehicle_form(api_key: str, **extra) -> dict:
     return {k: v for k, v in form.items() if v is not None}
 
 
-def pothole_form(api_key: str, **extra) -> dict:
+def pothole_form(api_key: str, /, **extra) -> dict:
     """A complete pothole POST at City Hall."""
     form = {
         "api_key": api_key,
@@ -118,10 +118,27 @@ def pothole_form(api_key: str, **extra) -> dict:
     return {k: v for k, v in form.items() if v is not None}
 
 
-def file_vehicle(client, api_key: str, prefix: str = "/open311/v2/", **extra) -> str:
+def file_vehicle(client, api_key: str, /, prefix: str = "/open311/v2/", **extra) -> str:
     """POST a vehicle request and return its tracking number (via its token)."""
     response = client.post(f"{prefix}requests.json", vehicle_form(api_key, **extra))
     assert response.status_code == 200, response.content
     token = response.json()[0]["token"]
     resolved = client.get(f"{prefix}tokens/{token}.json").json()
     return resolved[0]["service_request_id"]
+
+
+def file_at(when, service, *, where=CITY_HALL, is_test=False, **extra):
+    """File a request through the domain as if at `when` (for history and paging)."""
+    from civic311.core import clock
+    from civic311.service_requests import services as request_services
+
+    answers = {"WHEREIST": ["CURB"]} if service.service_code == POTHOLE else {"HOWMANYD": ["9"]}
+    with clock.frozen_at(when):
+        return request_services.submit_request(
+            service=service,
+            channel=extra.pop("channel", "web"),
+            location=request_services.Location(lat=where[0], long=where[1]),
+            attributes=extra.pop("attributes", answers),
+            is_test=is_test,
+            **extra,
+        )

@@ -246,8 +246,8 @@ def clean_text(value: str) -> str:
 
 
 def clean_line(value: str) -> str:
-    """A one-line value: control characters and line breaks become single spaces."""
-    return " ".join(_CONTROL.sub(" ", value).split())
+    """A one-line value: control characters dropped, runs of whitespace made one space."""
+    return " ".join(_CONTROL.sub("", value).split())
 
 
 def coordinate(params: Params, name: str, errors: dict[str, str]) -> float | None:
