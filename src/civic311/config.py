@@ -137,6 +137,14 @@ class Config:
         "how many reverse proxies in front of civic311 append to `X-Forwarded-For`; the "
         "client's address is read that many entries from the right (0: the connection's address)",
     )
+    max_photo_mb: int = _setting(
+        "10", _positive_int, "largest photo upload accepted, in megabytes (MiB)"
+    )
+    max_photo_megapixels: int = _setting(
+        "40",
+        _positive_int,
+        "largest photo accepted, in megapixels (checked before decoding, against image bombs)",
+    )
 
     @property
     def is_production(self) -> bool:
