@@ -33,9 +33,7 @@ from civic311.open311.params import Params, single
 logger = logging.getLogger("civic311.open311")
 
 MB = 1024 * 1024
-# The largest POST body read at all: room for several photos; anything bigger is refused
-# from its Content-Length before a byte of it is parsed or stored.
-MAX_BODY_BYTES = 60 * MB
+MAX_PHOTOS = 3
 CORS_HEADERS = {"Access-Control-Allow-Origin": "*"}
 
 
@@ -82,6 +80,9 @@ def endpoint(*methods: str) -> Callable[[View], Callable[..., HttpResponse]]:
                         f"{request.method} is not allowed here; use {' or '.join(methods)}",
                         headers={"Allow": ", ".join(methods)},
                     )
+                if request.method == "POST":
+                    # Counted before the body is read, so a flood costs us little.
+                    limit_address(request)
                 call = _call(request, fmt, sandbox)
                 callback = _callback(call) if cors else None
                 _check_jurisdiction(call.params)
@@ -118,11 +119,12 @@ def _call(request: HttpRequest, fmt: str, sandbox: bool) -> Call:
 
 def _read_body(request: HttpRequest) -> tuple[dict[str, list[str]], list[Any]]:
     """The form fields and uploaded files of a POST, refusing oversized or broken bodies."""
-    length = _content_length(request)
-    if length > MAX_BODY_BYTES:
+    length, largest = _content_length(request), max_body_bytes()
+    if length > largest:
+        photo_mb = settings.CIVIC311.max_photo_mb
         raise errors.bad_request(
-            f"the request body is {length / MB:.0f} MB; at most {MAX_BODY_BYTES // MB} MB "
-            "is accepted (photos are limited one by one too)"
+            f"the request is {length / MB:.1f} MB; at most {largest / MB:.0f} MB is accepted "
+            f"(up to {MAX_PHOTOS} photos of at most {photo_mb} MB each, and the form)"
         )
     try:
         fields = dict(request.POST.lists())
@@ -138,6 +140,11 @@ def _read_body(request: HttpRequest) -> tuple[dict[str, list[str]], list[Any]]:
     except (MultiPartParserError, UnreadablePostError) as exc:
         raise errors.bad_request(f"the multipart/form-data body cannot be read: {exc}") from None
     return fields, files
+
+
+def max_body_bytes() -> int:
+    """The largest POST body read at all; bigger ones are refused from their Content-Length."""
+    return MAX_PHOTOS * settings.CIVIC311.max_photo_mb * MB + MB
 
 
 def _content_length(request: HttpRequest) -> int:
@@ -236,9 +243,8 @@ def client_address(request: HttpRequest) -> str:
 
 
 def authenticate(call: Call) -> ApiClient:
-    """The API client whose key the call carries; 403 or 429 otherwise (limits counted here)."""
+    """The API client whose key the call carries; 403 otherwise, 429 over the key's limit."""
     limit = settings.CIVIC311.api_rate_limit_per_minute
-    _limit(f"ip:{client_address(call.request)}", limit, "from this address")
     secret = single(call.params, "api_key")
     if secret is None:
         raise errors.forbidden(f"api_key required to write; get one at {key_service()}")
@@ -256,7 +262,7 @@ def authenticate(call: Call) -> ApiClient:
 
 
 def limit_address(request: HttpRequest) -> None:
-    """Count a keyless POST (e.g. asking for a sandbox key) against the caller's address."""
+    """Count a POST against the caller's address; 429 over the limit."""
     limit = settings.CIVIC311.api_rate_limit_per_minute
     _limit(f"ip:{client_address(request)}", limit, "from this address")
 

@@ -11,10 +11,11 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 
 from civic311.catalog.models import AttributeValue, Service, ServiceAttribute
 from civic311.core.errors import NotFound
+from civic311.media.models import Photo
 from civic311.open311.keys import hash_key
 from civic311.open311.models import ApiClient
 from civic311.open311.params import MAX_ROWS, RequestQuery, UpdatesQuery
@@ -98,8 +99,18 @@ def definition_attributes(service: Service) -> list[Row]:
     return attributes
 
 
+def _first_photo(**match: Any) -> Subquery:
+    """The stored name of the first photo matching (a resident's, for media_url)."""
+    photos = Photo.objects.filter(**match).order_by("created_at", "id").values("image")[:1]
+    return Subquery(photos)
+
+
 def _records(sandbox: bool, extensions: bool) -> QuerySet:
-    fields, joins = _RECORD_FIELDS, dict(_RECORD_JOINS)
+    fields = _RECORD_FIELDS
+    joins: dict[str, Any] = {
+        **_RECORD_JOINS,
+        "photo": _first_photo(request=OuterRef("pk"), kind=Photo.Kind.RESIDENT),
+    }
     if extensions:
         fields += _EXTENSION_FIELDS
         joins.update(_EXTENSION_JOINS)
@@ -191,6 +202,20 @@ def public_events_by_request(request_ids: list[int]) -> dict[int, list[RequestEv
     return events
 
 
+def photos_by_request(request_ids: list[int]) -> dict[int, list[Row]]:
+    """The photos of several requests at once, oldest first (one query)."""
+    photos: dict[int, list[Row]] = defaultdict(list)
+    if not request_ids:
+        return photos
+    for row in (
+        Photo.objects.filter(request_id__in=request_ids)
+        .order_by("created_at", "id")
+        .values("request_id", "image", "thumbnail", "width", "height", "kind", "created_at")
+    ):
+        photos[row["request_id"]].append(row)
+    return photos
+
+
 def updates(query: UpdatesQuery, *, sandbox: bool) -> list[RequestEvent]:
     """mySociety's update feed: public events after filing, oldest first (one query)."""
     events = (
@@ -198,7 +223,10 @@ def updates(query: UpdatesQuery, *, sandbox: bool) -> list[RequestEvent]:
             is_public=True, request__is_test=sandbox, created_at__gte=query.start
         )
         .exclude(type=RequestEvent.Type.SUBMITTED)
-        .annotate(tracking_number=F("request__tracking_number"))
+        .annotate(
+            tracking_number=F("request__tracking_number"),
+            photo=_first_photo(event=OuterRef("pk")),
+        )
         .only(*_EVENT_FIELDS)
         .order_by("created_at", "id")
     )

@@ -13,11 +13,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.files.storage import default_storage
 from django.db import IntegrityError, connection, transaction
 
 from civic311.catalog.models import Service
 from civic311.core import clock
 from civic311.core.errors import ValidationFailed
+from civic311.media.models import Photo
+from civic311.media.processing import ProcessedPhoto
 from civic311.open311 import shapes, updates
 from civic311.open311.keys import make_key
 from civic311.open311.models import (
@@ -86,7 +89,7 @@ def file_request(
     attributes: Mapping[str, Sequence[str]],
     requester: requests_services.Requester,
     media_urls: Sequence[str] = (),
-    photos: Sequence[Any] = (),
+    photos: Sequence[ProcessedPhoto] = (),
     idempotency_key: str = "",
     fingerprint: str = "",
 ) -> Filing:
@@ -107,7 +110,7 @@ def file_request(
                 media_urls=media_urls,
                 via=client.name,
                 is_test=client.is_sandbox,
-                **({"photos": list(photos)} if photos else {}),
+                photos=photos,
             )
             ApiSubmission.objects.create(request=request, client=client)
             answer = shapes.post_answer(
@@ -267,6 +270,18 @@ def purge_sandbox(*, older_than: dt.timedelta = SANDBOX_RETENTION) -> int:
         ServiceRequest.objects.filter(is_test=True, duplicate_of__in=doomed).update(
             duplicate_of=None
         )
+        files = [
+            name
+            for pair in Photo.objects.filter(request__in=doomed).values_list("image", "thumbnail")
+            for name in pair
+        ]
         count = doomed.count()
         doomed.delete()
+        # Files cannot roll back, so they go only once the rows are gone for good.
+        transaction.on_commit(lambda: _delete_files(files))
     return count
+
+
+def _delete_files(names: list[str]) -> None:
+    for name in names:
+        default_storage.delete(name)

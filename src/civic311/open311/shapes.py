@@ -143,10 +143,11 @@ def note(event: Any, *, zone: str) -> dict[str, Any]:
     return shaped
 
 
-def update(event: Any, *, zone: str) -> dict[str, Any]:
+def update(event: Any, *, zone: str, media: MediaUrl) -> dict[str, Any]:
     """One mySociety request_update from a public timeline event."""
     with translation.override("en"):
         description = event.description or timeline.headline(event)
+    photo = getattr(event, "photo", None)
     return {
         "update_id": str(event.pk),
         "service_request_id": event.tracking_number,
@@ -154,7 +155,7 @@ def update(event: Any, *, zone: str) -> dict[str, Any]:
         "updated_datetime": w3c_datetime(event.created_at, zone),
         "description": description,
         # mySociety's schema wants a string here: "" when there is no photo.
-        "media_url": "",
+        "media_url": media(photo) if photo else "",
     }
 
 

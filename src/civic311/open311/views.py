@@ -17,8 +17,11 @@ from civic311.catalog.selectors import attribute_rules
 from civic311.catalog.validation import validate_attributes
 from civic311.core import clock
 from civic311.core.errors import NotFound, ValidationFailed
+from civic311.media.models import absolute_media_url
+from civic311.media.services import prepare_photos
 from civic311.open311 import errors, params, selectors, services, shapes
 from civic311.open311.http import (
+    MAX_PHOTOS,
     Answer,
     Call,
     authenticate,
@@ -26,14 +29,12 @@ from civic311.open311.http import (
     error_response,
     guess_format,
     key_service,
-    limit_address,
 )
 from civic311.service_requests.services import Location, Requester
 from civic311.service_requests.tracking import parse_tracking_number
 
 # When this API's shape last changed (discovery's changeset, a cache hint for clients).
 API_CHANGESET = "2026-11-25T00:00:00Z"
-MAX_PHOTOS = 5
 
 
 def _zone() -> str:
@@ -41,7 +42,7 @@ def _zone() -> str:
 
 
 def _media_url(name: str) -> str:
-    return f"{settings.BASE_URL}{settings.MEDIA_URL}{name}"
+    return absolute_media_url(name)
 
 
 @endpoint("GET")
@@ -103,13 +104,13 @@ def service_request_updates(call: Call) -> Answer:
         return _post_update(call)
     query = params.parse_updates_query(call.params, now=clock.now(), zone=_zone())
     events = selectors.updates(query, sandbox=call.sandbox)
-    return Answer("service_request_updates", [shapes.update(e, zone=_zone()) for e in events])
+    shaped = [shapes.update(event, zone=_zone(), media=_media_url) for event in events]
+    return Answer("service_request_updates", shaped)
 
 
 @endpoint("POST")
 def sandbox_keys(call: Call) -> Answer:
     """keys.{fmt} in the sandbox: anyone may take a sandbox key, no staff involved."""
-    limit_address(call.request)
     client, secret = services.create_client(
         name=params.single(call.params, "name") or "",
         contact_email=params.single(call.params, "email") or "",
@@ -153,7 +154,9 @@ def _records(rows: list[dict[str, Any]], *, extensions: bool) -> list[dict[str, 
     records = [shapes.request(row, zone=zone, media=_media_url) for row in rows]
     if not extensions or not rows:
         return records
-    events = selectors.public_events_by_request([row["id"] for row in rows])
+    ids = [row["id"] for row in rows]
+    events = selectors.public_events_by_request(ids)
+    photos = selectors.photos_by_request(ids)
     private = selectors.private_attribute_codes()
     for record, row in zip(records, rows, strict=True):
         notes = [shapes.note(event, zone=zone) for event in events.get(row["id"], [])]
@@ -164,7 +167,7 @@ def _records(rows: list[dict[str, Any]], *, extensions: bool) -> list[dict[str, 
                 media=_media_url,
                 private_codes=private.get(row["service_id"], frozenset()),
                 notes=notes,
-                photos=[],
+                photos=photos.get(row["id"], []),
             )
         )
     return records
@@ -178,6 +181,8 @@ def _file(call: Call) -> Answer:
     except ValidationFailed as problem:
         raise _with_attribute_errors(problem, call) from None
     service = selectors.active_service(submission.service_code)
+    # Photos are checked and re-encoded before the filing transaction opens.
+    photos = prepare_photos(files=call.files, max_count=MAX_PHOTOS) if call.files else []
     filing = services.file_request(
         client=client,
         service=service,
@@ -198,6 +203,7 @@ def _file(call: Call) -> Answer:
             account_id=submission.account_id,
         ),
         media_urls=submission.media_urls,
+        photos=photos,
         idempotency_key=idempotency_key,
         fingerprint=params.fingerprint(call.params, call.files) if idempotency_key else "",
     )
