@@ -395,3 +395,51 @@ def fingerprint(params: Params, files: Sequence[object] = ()) -> str:
         name, size = getattr(upload, "name", ""), getattr(upload, "size", 0)
         digest.update(f"file\0{name}\0{size}\0".encode("utf-8", "replace"))
     return digest.hexdigest()
+
+
+# --- POST servicerequestupdates ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class UpdateSubmission:
+    """A client's update (mySociety): which request, the client's id for it, what it says."""
+
+    service_request_id: str
+    update_id: str
+    status: str
+    client_time: dt.datetime
+    description: str
+    media_urls: tuple[str, ...]
+
+
+def update_submission(params: Params, *, zone: str) -> UpdateSubmission:
+    """Read a POST servicerequestupdates body; ValidationFailed lists every missing or bad field."""
+    errors: dict[str, str] = {}
+    for name in ("service_request_id", "update_id", "status", "updated_datetime"):
+        if single(params, name) is None:
+            errors[name] = f"{name} required"
+    if "description" not in params:
+        errors["description"] = "description required (it may be empty when reopening)"
+    update_id = single(params, "update_id") or ""
+    if len(update_id) > 100:
+        errors["update_id"] = "update_id must be at most 100 characters"
+    description = clean_text("".join(params.get("description", ())[-1:])).strip()
+    if len(description) > 4000:
+        errors["description"] = "description must be at most 4000 characters"
+    client_time = None
+    if "updated_datetime" not in errors:
+        try:
+            client_time = parse_datetime(single(params, "updated_datetime") or "", zone)
+        except ValueError:
+            errors["updated_datetime"] = "updated_datetime is not a W3C date and time"
+    urls = media_urls(params, errors)
+    if errors or client_time is None:
+        raise ValidationFailed(errors)
+    return UpdateSubmission(
+        service_request_id=single(params, "service_request_id") or "",
+        update_id=update_id,
+        status=(single(params, "status") or "").upper(),
+        client_time=client_time,
+        description=description,
+        media_urls=urls,
+    )

@@ -145,7 +145,7 @@ def _earlier_answer(client: ApiClient, key: str, fingerprint: str) -> Filing | N
                 "different request; send a new key for a new request"
             }
         )
-    return Filing(answer=earlier["answer"], replayed=True)
+    return Filing(answer=shapes.stored_post_answer(earlier["answer"]), replayed=True)
 
 
 def _remember(

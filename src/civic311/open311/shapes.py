@@ -164,7 +164,15 @@ def post_answer(*, tracking_number: str, token: str, batch: bool) -> dict[str, A
     answer: dict[str, Any] = {"token": token} if batch else {"service_request_id": tracking_number}
     answer["service_notice"] = None
     answer["account_id"] = None
-    return answer
+    return stored_post_answer(answer)
+
+
+_ANSWER_ORDER = ("service_request_id", "token", "service_notice", "account_id")
+
+
+def stored_post_answer(stored: Mapping[str, Any]) -> dict[str, Any]:
+    """A remembered POST answer in its original key order (JSONB sorts keys its own way)."""
+    return {key: stored[key] for key in _ANSWER_ORDER if key in stored}
 
 
 def token_answer(*, tracking_number: str | None, token: str) -> dict[str, Any]:

@@ -238,34 +238,17 @@ def _with_attribute_errors(problem: ValidationFailed, call: Call) -> ValidationF
 
 def _post_update(call: Call) -> Answer:
     client = authenticate(call)
-    problems: dict[str, str] = {}
-    for name in ("service_request_id", "update_id", "status", "updated_datetime"):
-        if params.single(call.params, name) is None:
-            problems[name] = f"{name} required"
-    if "description" not in call.params:
-        problems["description"] = "description required"
-    client_time = None
-    if "updated_datetime" not in problems:
-        try:
-            client_time = params.parse_datetime(
-                params.single(call.params, "updated_datetime") or "", _zone()
-            )
-        except ValueError:
-            problems["updated_datetime"] = "updated_datetime is not a W3C date and time"
-    media_urls = params.media_urls(call.params, problems)
-    if problems:
-        raise ValidationFailed(problems)
+    update = params.update_submission(call.params, zone=_zone())
     request = selectors.request_for_update(
-        _tracking_number(params.single(call.params, "service_request_id") or ""),
-        sandbox=call.sandbox,
+        _tracking_number(update.service_request_id), sandbox=call.sandbox
     )
     event = services.post_update(
         client=client,
         request=request,
-        update_id=(params.single(call.params, "update_id") or "")[:100],
-        status=(params.single(call.params, "status") or "").upper(),
-        description=params.clean_text("".join(call.params.get("description", ())[-1:]))[:4000],
-        client_time=client_time,
-        media_urls=media_urls,
+        update_id=update.update_id,
+        status=update.status,
+        description=update.description,
+        client_time=update.client_time,
+        media_urls=update.media_urls,
     )
     return Answer("service_request_updates", [{"update_id": str(event.pk)}])
