@@ -49,6 +49,7 @@ SINGULAR = {
 _XML_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")
 # Characters XML 1.0 cannot carry at all, even escaped.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_CARRIAGE_RETURN = {"\r": "&#13;"}
 _CALLBACK = re.compile(r"^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*$", re.ASCII)
 MAX_CALLBACK_LENGTH = 100
 
@@ -124,7 +125,8 @@ def _scalar(value: Any) -> str:
         return "false"
     if isinstance(value, int | float):
         return repr(value) if isinstance(value, float) else str(value)
-    return escape(_text(str(value)))
+    # A bare CR would come out of any XML parser as LF; the reference keeps it.
+    return escape(_text(str(value)), _CARRIAGE_RETURN)
 
 
 def _text(value: str) -> str:
