@@ -133,3 +133,12 @@ def test_a_successful_get_is_exactly_200(client, chicago, api_key):
         "/open311/v2/servicerequestupdates.json",
     ):
         assert client.get(path).status_code == 200
+
+
+def test_the_api_skips_the_site_middleware(client, chicago):
+    api = client.get("/open311/v2/services.json", HTTP_ACCEPT_LANGUAGE="es")
+    assert api.status_code == 200
+    assert "Content-Language" not in api and "Vary" not in api and not api.cookies
+    assert api["X-Content-Type-Options"] == "nosniff"  # the security headers still apply
+    site = client.get("/admin/login/", HTTP_ACCEPT_LANGUAGE="es")
+    assert site["X-Frame-Options"] == "DENY" and site["Content-Language"] == "es"

@@ -69,7 +69,10 @@ def test_nonsense_dates_are_refused(raw):
     )
 )
 def test_any_w3c_datetime_reads_back_as_the_same_moment(moment):
-    assert params.parse_datetime(moment.isoformat(), CHICAGO) == moment
+    text = moment.isoformat()
+    # Python's own reading of the text is the reference (a local time inside a DST gap has
+    # no moment of its own, so `moment` itself cannot be compared).
+    assert params.parse_datetime(text, CHICAGO) == dt.datetime.fromisoformat(text)
 
 
 @given(st.text(max_size=40))

@@ -8,12 +8,17 @@ test ones.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
+from collections.abc import Sequence
+from functools import cache
 from typing import Any
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
+import orjson
+from django.db import connection
+from django.db.models import Exists, F, OuterRef, Subquery
 
-from civic311.catalog.models import AttributeValue, Service, ServiceAttribute
+from civic311.catalog.models import AttributeValue, Department, Service, ServiceAttribute
 from civic311.core.errors import NotFound
 from civic311.media.models import Photo
 from civic311.open311.keys import hash_key
@@ -41,13 +46,7 @@ _RECORD_FIELDS = (
     "updated_datetime",
     "expected_datetime",
 )
-_RECORD_JOINS = {
-    "service_code": F("service__service_code"),
-    "service_name": F("service__name"),
-    "agency": F("department__public_name"),
-}
 _EXTENSION_FIELDS = ("service_id", "attributes", "channel", "ward_id", "duplicate_of_id")
-_EXTENSION_JOINS = {"parent_number": F("duplicate_of__tracking_number")}
 
 
 def services() -> list[Row]:
@@ -100,68 +99,148 @@ def definition_attributes(service: Service) -> list[Row]:
 
 
 def _first_photo(**match: Any) -> Subquery:
-    """The stored name of the first photo matching (a resident's, for media_url)."""
+    """The stored name of the first photo matching (for an update's media_url)."""
     photos = Photo.objects.filter(**match).order_by("created_at", "id").values("image")[:1]
     return Subquery(photos)
 
 
-def _records(sandbox: bool, extensions: bool) -> QuerySet:
-    fields = _RECORD_FIELDS
-    joins: dict[str, Any] = {
-        **_RECORD_JOINS,
-        "photo": _first_photo(request=OuterRef("pk"), kind=Photo.Kind.RESIDENT),
-    }
+# --- the hot paths: plain SQL over a cursor -----------------------------------------
+#
+# One request by id and the filtered list are most of the API's traffic. Building them as
+# querysets costs more than running them (Django compiles the SQL on every call), so their
+# SQL is written once, from the models' own table and column names, and run on a cursor.
+
+
+def _column(model: type, field: str) -> str:
+    return f'"{model._meta.get_field(field).column}"'
+
+
+@cache
+def _record_sql(extensions: bool) -> str:
+    """SELECT … FROM requests r (+ joins) for request records; the WHERE is appended."""
+    sr, photo = ServiceRequest, Photo
+    columns = [f'r.{_column(sr, name)} AS "{name}"' for name in _RECORD_FIELDS]
+    columns += [
+        f"s.{_column(Service, 'service_code')} AS service_code",
+        f"s.{_column(Service, 'name')} AS service_name",
+        f"d.{_column(Department, 'public_name')} AS agency",
+        # The first resident photo, for media_url (an index on request_id serves it).
+        f'(SELECT p.{_column(photo, "image")} FROM "{photo._meta.db_table}" p'
+        f' WHERE p.{_column(photo, "request")} = r."id" AND p.{_column(photo, "kind")} = %s'
+        f' ORDER BY p.{_column(photo, "created_at")}, p."id" LIMIT 1) AS photo',
+    ]
+    joins = [
+        f'JOIN "{Service._meta.db_table}" s ON s."id" = r.{_column(sr, "service")}',
+        f'JOIN "{Department._meta.db_table}" d ON d."id" = r.{_column(sr, "department")}',
+    ]
     if extensions:
-        fields += _EXTENSION_FIELDS
-        joins.update(_EXTENSION_JOINS)
-    return ServiceRequest.objects.filter(is_test=sandbox).values(*fields, **joins)
+        columns += [f'r.{_column(sr, name)} AS "{name}"' for name in _EXTENSION_FIELDS]
+        columns.append(f"parent.{_column(sr, 'tracking_number')} AS parent_number")
+        joins.append(
+            f'LEFT JOIN "{sr._meta.db_table}" parent '
+            f'ON parent."id" = r.{_column(sr, "duplicate_of")}'
+        )
+    return (
+        f'SELECT {", ".join(columns)} FROM "{sr._meta.db_table}" r {" ".join(joins)} '
+        f"WHERE r.{_column(sr, 'is_test')} = %s"
+    )
 
 
-def _status_filter(statuses: frozenset[str]) -> Q:
-    if statuses == {"open"}:
-        return Q(status__in=workflow.OPEN_STATUSES)
-    if statuses == {"closed"}:
-        return Q(status__in=workflow.CLOSED_STATUSES)
-    return Q()
+_JSON_FIELDS = ("media_urls", "attributes")
+_DATETIME_FIELDS = ("requested_datetime", "updated_datetime", "expected_datetime")
+
+
+def _rows(sql: str, params: list[Any]) -> list[Row]:
+    """Run `sql` and read each row as a dict, with JSON and datetimes decoded."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        names = [column[0] for column in cursor.description]
+        rows = [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
+    for row in rows:
+        for name in _JSON_FIELDS:
+            if isinstance(row.get(name), str):
+                row[name] = orjson.loads(row[name])
+        for name in _DATETIME_FIELDS:
+            row[name] = _aware(row[name])
+    return rows
+
+
+def _aware(value: Any) -> dt.datetime | None:
+    """A datetime as the database gave it (SQLite: naive UTC; PostgreSQL: aware)."""
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    if isinstance(value, dt.datetime) and value.tzinfo is None:
+        return value.replace(tzinfo=dt.UTC)
+    return value
+
+
+def _in(column: str, values: Sequence[Any]) -> str:
+    return f"{column} IN ({', '.join(['%s'] * len(values))})"
+
+
+_STATUSES = {"open": workflow.OPEN_STATUSES, "closed": workflow.CLOSED_STATUSES}
+_ORDER = ' ORDER BY r."requested_datetime" DESC, r."id" DESC'
 
 
 def requests(query: RequestQuery, *, sandbox: bool) -> list[Row]:
     """GET requests: one page of records, newest first (one query)."""
-    rows = _records(sandbox, query.extensions).order_by("-requested_datetime", "-id")
+    sql, params = _record_sql(query.extensions), [Photo.Kind.RESIDENT.value, sandbox]
+    sr = ServiceRequest
     if query.ids:
-        return list(rows.filter(tracking_number__in=query.ids)[:MAX_ROWS])
+        sql += f" AND {_in('r.' + _column(sr, 'tracking_number'), query.ids)}{_ORDER} LIMIT %s"
+        return _rows(sql, [*params, *query.ids, MAX_ROWS])
+    adapt = connection.ops.adapt_datetimefield_value
     if query.service_codes:
-        codes = Service.objects.filter(service_code__in=query.service_codes).values("pk")
-        rows = rows.filter(service_id__in=codes)
-    rows = rows.filter(_status_filter(query.statuses))
-    bounds = {
-        "requested_datetime__gte": query.start,
-        "requested_datetime__lte": query.end,
-        "updated_datetime__gte": query.updated_after,
-        "updated_datetime__lte": query.updated_before,
-    }
-    rows = rows.filter(**{k: v for k, v in bounds.items() if v is not None})
-    return list(rows[query.offset : query.offset + query.page_size])
+        codes = _in(_column(Service, "service_code"), query.service_codes)
+        sql += (
+            f" AND r.{_column(sr, 'service')} IN "
+            f'(SELECT "id" FROM "{Service._meta.db_table}" WHERE {codes})'
+        )
+        params += query.service_codes
+    for status in query.statuses:
+        chosen = sorted(_STATUSES[status])
+        sql += f" AND {_in('r.' + _column(sr, 'status'), chosen)}"
+        params += chosen
+    bounds = [
+        ("requested_datetime", ">=", query.start),
+        ("requested_datetime", "<=", query.end),
+        ("updated_datetime", ">=", query.updated_after),
+        ("updated_datetime", "<=", query.updated_before),
+    ]
+    for field, operator, value in bounds:
+        if value is not None:
+            sql += f" AND r.{_column(sr, field)} {operator} %s"
+            params.append(adapt(value))
+    sql += f"{_ORDER} LIMIT %s OFFSET %s"
+    return _rows(sql, [*params, query.page_size, query.offset])
 
 
 def request(tracking_number: str, *, sandbox: bool, extensions: bool) -> Row:
     """One request record by tracking number (one query), or NotFound."""
-    rows = list(_records(sandbox, extensions).filter(tracking_number=tracking_number)[:1])
+    sql = f"{_record_sql(extensions)} AND r.{_column(ServiceRequest, 'tracking_number')} = %s"
+    rows = _rows(sql, [Photo.Kind.RESIDENT.value, sandbox, tracking_number])
     if not rows:
         raise NotFound(f"service_request_id {tracking_number} not found")
     return rows[0]
 
 
-def token(value: str, *, sandbox: bool) -> str:
-    """The tracking number a POST token stands for, or NotFound."""
-    numbers = list(
-        ServiceRequest.objects.filter(token=value, is_test=sandbox).values_list(
-            "tracking_number", flat=True
-        )[:1]
+@cache
+def _token_sql() -> str:
+    sr = ServiceRequest
+    return (
+        f'SELECT {_column(sr, "tracking_number")} FROM "{sr._meta.db_table}" '
+        f"WHERE {_column(sr, 'token')} = %s AND {_column(sr, 'is_test')} = %s"
     )
-    if not numbers:
+
+
+def token(value: str, *, sandbox: bool) -> str:
+    """The tracking number a POST token stands for, or NotFound (one query)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_token_sql(), [value, sandbox])
+        found = cursor.fetchone()
+    if found is None:
         raise NotFound(f"token {value} not found")
-    return numbers[0]
+    return found[0]
 
 
 def private_attribute_codes() -> dict[int, frozenset[str]]:
