@@ -16,7 +16,7 @@ from typing import Any
 
 import orjson
 from django.db import connection
-from django.db.models import Exists, F, OuterRef, Subquery
+from django.db.models import Exists, F, Model, OuterRef, Subquery
 
 from civic311.catalog.models import AttributeValue, Department, Service, ServiceAttribute
 from civic311.core.errors import NotFound
@@ -52,13 +52,14 @@ _EXTENSION_FIELDS = ("service_id", "attributes", "channel", "ward_id", "duplicat
 def services() -> list[Row]:
     """Active services, alphabetically by name (one query)."""
     has_attributes = Exists(ServiceAttribute.objects.filter(service=OuterRef("pk")))
-    rows = list(
-        Service.objects.filter(active=True)
+    rows = [
+        dict(row)
+        for row in Service.objects.filter(active=True)
         .annotate(has_attributes=has_attributes)
         .values(
             "service_code", "name", "description", "keywords", "group", "type", "has_attributes"
         )
-    )
+    ]
     return sorted(rows, key=lambda row: (row["name"].casefold(), row["service_code"]))
 
 
@@ -72,8 +73,9 @@ def active_service(service_code: str) -> Service:
 
 def definition_attributes(service: Service) -> list[Row]:
     """A service's attributes in order, each with its list values (two queries)."""
-    attributes = list(
-        ServiceAttribute.objects.filter(service=service)
+    attributes = [
+        dict(row)
+        for row in ServiceAttribute.objects.filter(service=service)
         .order_by("order")
         .values(
             "id",
@@ -85,8 +87,8 @@ def definition_attributes(service: Service) -> list[Row]:
             "description",
             "datatype_description",
         )
-    )
-    values: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    ]
+    values: dict[Any, list[tuple[str, str]]] = defaultdict(list)
     for attribute_id, key, name in (
         AttributeValue.objects.filter(attribute__service=service)
         .order_by("order", "id")
@@ -111,8 +113,10 @@ def _first_photo(**match: Any) -> Subquery:
 # SQL is written once, from the models' own table and column names, and run on a cursor.
 
 
-def _column(model: type, field: str) -> str:
-    return f'"{model._meta.get_field(field).column}"'
+def _column(model: type[Model], field: str) -> str:
+    column = getattr(model._meta.get_field(field), "column", None)
+    assert column, f"{model.__name__}.{field} is not a column"
+    return f'"{column}"'
 
 
 @cache
@@ -291,7 +295,7 @@ def photos_by_request(request_ids: list[int]) -> dict[int, list[Row]]:
         .order_by("created_at", "id")
         .values("request_id", "image", "thumbnail", "width", "height", "kind", "created_at")
     ):
-        photos[row["request_id"]].append(row)
+        photos[row["request_id"]].append(dict(row))
     return photos
 
 

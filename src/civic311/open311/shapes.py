@@ -9,7 +9,7 @@ ever read into a row, so nothing here can leak it. Pure: rows in, dicts out.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from django.utils import translation
@@ -99,7 +99,7 @@ def extensions(
     media: MediaUrl,
     private_codes: frozenset[str],
     notes: list[dict[str, Any]],
-    photos: list[Row],
+    photos: Sequence[Row],
 ) -> dict[str, Any]:
     """Chicago's `attributes`, `extended_attributes` and `notes` for one request."""
     return {
