@@ -10,10 +10,13 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from django.core.management import call_command
 from jsonschema import Draft4Validator, FormatChecker
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
 
+from civic311.catalog.models import Service
+from civic311.catalog.services import load_catalog
 from civic311.open311 import services
 from tests.conftest import ABANDONED_VEHICLE, CITY_HALL, POTHOLE, WRIGLEY_FIELD
 
@@ -68,6 +71,29 @@ def errors_of(response) -> list[dict]:
     """The GeoReport errors of a JSON response."""
     assert response["Content-Type"].startswith("application/json")
     return response.json()
+
+
+@pytest.fixture(scope="package")
+def _chicago_for_the_api_tests(django_db_setup, django_db_blocker):
+    """Chicago's catalogue loaded once for this package (committed), and wiped after it.
+
+    Loading it costs most of a second; the API tests use it nearly everywhere. Tests that
+    run in a transaction roll back over it; transactional ones flush it, after which
+    `chicago` loads it again as the root fixture would.
+    """
+    with django_db_blocker.unblock():
+        if not Service.objects.filter(service_code=POTHOLE).exists():
+            load_catalog(name_or_path="chicago-2012")
+    yield
+    with django_db_blocker.unblock():
+        call_command("flush", verbosity=0, interactive=False)
+
+
+@pytest.fixture
+def chicago(_chicago_for_the_api_tests, db) -> None:
+    """The Chicago 2012 catalogue (see the package fixture above)."""
+    if not Service.objects.filter(service_code=POTHOLE).exists():
+        load_catalog(name_or_path="chicago-2012")
 
 
 @pytest.fixture
