@@ -140,3 +140,12 @@ def test_a_broken_multipart_body_is_a_georeport_400(client, chicago, api_key):
     )
     assert response.status_code == 400
     assert response.content.startswith(b"<?xml")
+
+
+def test_too_many_fields_is_a_georeport_400(client, chicago, api_key):
+    form = {**vehicle_form(api_key), **{f"attribute[X{n}]": "1" for n in range(1100)}}
+    response = client.post("/open311/v2/requests.xml", form)
+    assert response.status_code == 400
+    from tests.api.conftest import xml_of
+
+    assert "too many fields" in xml_of(response).findtext("error/description")
