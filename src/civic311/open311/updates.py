@@ -1,4 +1,4 @@
-"""What a client's servicerequestupdates POST does to a request (docs/adr/0004).
+"""What a client's servicerequestupdates POST does to a request (docs/adr/0006).
 
 The city, not a third-party app, decides when its work is done: a client's
 FIXED or CLOSED is kept as a public comment carrying the client's status, never

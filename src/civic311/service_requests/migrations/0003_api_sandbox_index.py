@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('service_requests', '0001_initial'),
+        ('service_requests', '0002_staff_repeat_reports_and_queue_indexes'),
     ]
 
     operations = [
