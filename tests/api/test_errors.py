@@ -142,3 +142,28 @@ def test_the_api_skips_the_site_middleware(client, chicago):
     assert api["X-Content-Type-Options"] == "nosniff"  # the security headers still apply
     site = client.get("/admin/login/", HTTP_ACCEPT_LANGUAGE="es")
     assert site["X-Frame-Options"] == "DENY" and site["Content-Language"] == "es"
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "end_date=0001-01-05T00:00:00Z",
+        "start_date=9999-12-31T23:59:59-05:00",
+        "start_date=0001-01-01T00:00:00%2B05:00",
+        "page=1000000&page_size=500",
+        "service_request_id=" + "9" * 500,
+        "service_code=%00%01",
+        "status=OPEN",
+    ],
+)
+def test_edge_values_never_fail_the_server(client, chicago, query):
+    for fmt in ("json", "xml"):
+        response = client.get(f"/open311/v2/requests.{fmt}?{query}&extensions=true")
+        assert response.status_code in {200, 400}, response.content
+
+
+def test_a_huge_number_answer_is_still_served(client, chicago, api_key):
+    number = file_vehicle(client, api_key, **{"attribute[HOWMANYD]": "1e30"})
+    for fmt in ("json", "xml"):
+        response = client.get(f"/open311/v2/requests/{number}.{fmt}?extensions=true")
+        assert response.status_code == 200, response.content

@@ -189,3 +189,8 @@ def test_fingerprints_ignore_the_key_and_notice_the_content():
     one = params.fingerprint({"api_key": ["a"], "description": ["x"]})
     assert one == params.fingerprint({"api_key": ["b"], "description": ["x"]})
     assert one != params.fingerprint({"api_key": ["a"], "description": ["y"]})
+
+
+def test_a_window_reaching_before_year_one_starts_at_year_one():
+    found = query(end_date="0001-01-05T00:00:00Z")
+    assert found.start == dt.datetime.min.replace(tzinfo=dt.UTC)

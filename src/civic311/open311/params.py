@@ -174,6 +174,14 @@ def _paging(
     return page, min(size, max_size)
 
 
+def _before(moment: dt.datetime, span: dt.timedelta) -> dt.datetime:
+    """`moment - span`, or the first moment there is when that would be before year 1."""
+    try:
+        return moment - span
+    except OverflowError:
+        return dt.datetime.min.replace(tzinfo=dt.UTC)
+
+
 def parse_request_query(params: Params, *, now: dt.datetime, zone: str) -> RequestQuery:
     """GET requests' filters with the spec's defaults; ValidationFailed names each bad one."""
     errors: dict[str, str] = {}
@@ -194,7 +202,7 @@ def parse_request_query(params: Params, *, now: dt.datetime, zone: str) -> Reque
         raise ValidationFailed(errors)
     if not ids and after is None and before is None and start is None:
         # The spec's default: the most recent 90 days (or the 90 days up to end_date).
-        start = (end or now) - DEFAULT_WINDOW
+        start = _before(end or now, DEFAULT_WINDOW)
     return RequestQuery(
         ids=ids,
         service_codes=multi(params, "service_code"),
@@ -220,7 +228,7 @@ def parse_updates_query(params: Params, *, now: dt.datetime, zone: str) -> Updat
     if errors:
         raise ValidationFailed(errors)
     if start is None:
-        start = (end or now) - UPDATES_DEFAULT_WINDOW
+        start = _before(end or now, UPDATES_DEFAULT_WINDOW)
     return UpdatesQuery(
         start=start,
         end=end,
