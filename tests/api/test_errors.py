@@ -167,3 +167,17 @@ def test_a_huge_number_answer_is_still_served(client, chicago, api_key):
     for fmt in ("json", "xml"):
         response = client.get(f"/open311/v2/requests/{number}.{fmt}?extensions=true")
         assert response.status_code == 200, response.content
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/open311/v2/services/%00.json",
+        "/open311/v2/requests/26-%0000000001.xml",
+        "/open311/v2/tokens/%00abc.json",
+        "/open311/v2/requests.json?service_request_id=26-0000000%001",
+        "/open311/v2/servicerequestupdates.json?service_request_id=%00",
+    ],
+)
+def test_nul_bytes_anywhere_are_harmless(client, chicago, path):
+    assert client.get(path).status_code in {200, 404}

@@ -28,7 +28,7 @@ from django.views.decorators.csrf import csrf_exempt
 from civic311.core.errors import DomainError
 from civic311.open311 import codec, errors, selectors, services
 from civic311.open311.models import ApiClient
-from civic311.open311.params import Params, single
+from civic311.open311.params import Params, single, without_control
 
 logger = logging.getLogger("civic311.open311")
 
@@ -86,6 +86,8 @@ def endpoint(*methods: str) -> Callable[[View], Callable[..., HttpResponse]]:
                 call = _call(request, fmt, sandbox)
                 callback = _callback(call) if cors else None
                 _check_jurisdiction(call.params)
+                # A NUL in a path segment would make PostgreSQL refuse the query.
+                kwargs = {name: without_control(value) for name, value in kwargs.items()}
                 answer = view(call, **kwargs)
                 response = _respond(fmt, answer, callback)
             except Exception as exc:
@@ -114,7 +116,12 @@ def _call(request: HttpRequest, fmt: str, sandbox: bool) -> Call:
     if request.method == "POST":
         body, files = _read_body(request)
         params.update(body)
-    return Call(request=request, fmt=fmt, sandbox=sandbox, params=params, files=files)
+    # Control characters mean nothing in any parameter, and a NUL breaks PostgreSQL.
+    clean = {
+        without_control(name): [without_control(value) for value in values]
+        for name, values in params.items()
+    }
+    return Call(request=request, fmt=fmt, sandbox=sandbox, params=clean, files=files)
 
 
 def _read_body(request: HttpRequest) -> tuple[dict[str, list[str]], list[Any]]:

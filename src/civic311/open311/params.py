@@ -248,6 +248,11 @@ def attributes(params: Params) -> dict[str, list[str]]:
     return found
 
 
+def without_control(value: str) -> str:
+    """`value` without control characters other than tab and line breaks (NUL included)."""
+    return _CONTROL.sub("", value)
+
+
 def clean_text(value: str) -> str:
     """Free text as stored: line breaks as \\n, no control characters (NUL breaks databases)."""
     return _CONTROL.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))

@@ -211,9 +211,8 @@ def _file(call: Call) -> Answer:
 
 
 def _idempotency_key(call: Call) -> str:
-    key = call.request.headers.get("Idempotency-Key", "").strip() or (
-        params.single(call.params, "client_request_id") or ""
-    )
+    header = params.without_control(call.request.headers.get("Idempotency-Key", ""))
+    key = header.strip() or (params.single(call.params, "client_request_id") or "")
     if len(key) > 200:
         raise errors.bad_request("Idempotency-Key (or client_request_id) must be at most 200 long")
     return key
