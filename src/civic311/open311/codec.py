@@ -50,6 +50,7 @@ _XML_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")
 # Characters XML 1.0 cannot carry at all, even escaped.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _CARRIAGE_RETURN = {"\r": "&#13;"}
+_NEEDS_ESCAPING = re.compile("[&<>\r\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _CALLBACK = re.compile(r"^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*$", re.ASCII)
 MAX_CALLBACK_LENGTH = 100
 
@@ -95,13 +96,20 @@ def render(fmt: str, root: str, data: Any) -> bytes:
     return render_json(data) if fmt == JSON else render_xml(root, data)
 
 
-def _write(out: list[str], name: str, value: Any) -> None:
+@lru_cache(maxsize=1024)
+def _tags(name: str) -> tuple[str, str]:
+    """The opening (unclosed) and closing tag for a key."""
     if _XML_NAME.match(name):
-        open_tag, close_tag = f"<{name}", f"</{name}>"
-    else:
-        # A code that is no XML name (Chicago has `IFYES,WH`) goes in an attribute.
-        open_tag, close_tag = f"<attribute code={quoteattr(_text(name))}", "</attribute>"
-    if value is None:
+        return f"<{name}", f"</{name}>"
+    # A code that is no XML name (Chicago has `IFYES,WH`) goes in an attribute.
+    return f"<attribute code={quoteattr(_text(name))}", "</attribute>"
+
+
+def _write(out: list[str], name: str, value: Any) -> None:
+    open_tag, close_tag = _tags(name)
+    if isinstance(value, str):
+        out.append(f"{open_tag}>{_escaped(value)}{close_tag}")
+    elif value is None:
         out.append(open_tag + "/>")
     elif isinstance(value, dict):
         out.append(open_tag + ">")
@@ -123,10 +131,18 @@ def _scalar(value: Any) -> str:
         return "true"
     if value is False:
         return "false"
-    if isinstance(value, int | float):
-        return repr(value) if isinstance(value, float) else str(value)
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, int):
+        return str(value)
+    return _escaped(str(value))
+
+
+def _escaped(value: str) -> str:
+    if _NEEDS_ESCAPING.search(value) is None:
+        return value
     # A bare CR would come out of any XML parser as LF; the reference keeps it.
-    return escape(_text(str(value)), _CARRIAGE_RETURN)
+    return escape(_text(value), _CARRIAGE_RETURN)
 
 
 def _text(value: str) -> str:
