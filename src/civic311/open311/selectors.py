@@ -1,7 +1,8 @@
-"""Reads for the GeoReport API: plain rows (values()), a fixed number of queries per call.
+"""Reads for the GeoReport API: plain rows, a fixed number of queries per call.
 
-The hot paths (one request by id, a filtered list) read dictionaries, never
-model instances, and never read the requester's private fields. Every read
+The hot paths (one request by id, a filtered list, a token) run SQL written
+once on a cursor; the rest read values(). Nothing here reads model instances on
+a hot path, and nothing ever selects the requester's private fields. Every read
 takes `sandbox`: the production API sees only real requests, the sandbox only
 test ones.
 """
