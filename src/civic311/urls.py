@@ -16,6 +16,6 @@ urlpatterns = [
     path("staff/", include("civic311.staff.urls")),
     path("media/", include("civic311.media.urls")),
     # Resident pages: English at /requests/…, Spanish at /es/requests/…, so the language is
-    # part of the address and a CDN can cache each page (docs/adr/0005-…).
+    # part of the address and a CDN can cache each page (docs/adr/0008-resident-pages-cacheable.md).
     *i18n_patterns(path("", include("civic311.public.urls")), prefix_default_language=False),
 ]

@@ -2,7 +2,7 @@
 
 Pages anyone may see (home, the service list, the tracker) carry no cookie,
 no CSRF token and no per-person content, so a CDN may cache them for a
-minute (docs/adr/0005). Pages of a report in progress are private to the
+minute (docs/adr/0008). Pages of a report in progress are private to the
 browser that started it: their draft tokens live in its session.
 """
 
