@@ -13,5 +13,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("open311/", include("civic311.open311.urls")),
     path("staff/", include("civic311.staff.urls")),
+    path("subscriptions/", include("civic311.notifications.urls")),
     path("", include("civic311.public.urls")),
 ]

@@ -24,6 +24,7 @@ from civic311.catalog.validation import validate_attributes
 from civic311.core import clock
 from civic311.core.errors import InvalidTransition, ValidationFailed
 from civic311.geo import lookup
+from civic311.notifications import services as alerts
 from civic311.service_requests import workflow
 from civic311.service_requests.models import Channel, RequestEvent, ServiceRequest, TrackingCounter
 from civic311.service_requests.tracking import format_tracking_number
@@ -76,8 +77,13 @@ def submit_request(
     actor: Actor = None,
     via: str = "",
     is_test: bool = False,
+    email_updates: bool = True,
 ) -> ServiceRequest:
-    """File a new request: validate, locate, route, number it, and open its timeline."""
+    """File a new request: validate, locate, route, number it, and open its timeline.
+
+    With `email_updates` (the default) a requester who gave an email address follows the
+    request and gets a receipt; pass False when they opted out.
+    """
     answers = validate_attributes(attribute_rules(service), attributes or {})
     _check_description(description)
     ward = _ward_for(location)
@@ -133,6 +139,8 @@ def submit_request(
             details={"department": department.code},
             at=now,
         )
+        if email_updates:
+            alerts.welcome_requester(request=request)
     return request
 
 
@@ -153,7 +161,7 @@ def change_status(
         if public_note:
             locked.status_notes = public_note
         closing = not workflow.is_open(status)
-        _append(
+        changed = _append(
             locked,
             Event.CLOSED if closing else Event.STATUS_CHANGED,
             _status_summary(status, closing),
@@ -172,6 +180,7 @@ def change_status(
                 is_public=False,
             )
         _save(locked)
+        alerts.announce([changed])
     return locked
 
 
@@ -191,6 +200,7 @@ def add_note(request: ServiceRequest, *, text: str, public: bool, actor: Actor) 
             is_public=public,
         )
         _save(locked)
+        alerts.announce([event])
     return event
 
 
@@ -224,7 +234,7 @@ def transfer(
         summary = f"Transferred to {to_department.public_name}"
         if new_service.pk != old_service.pk:
             summary += f" as {new_service.name}"
-        _append(
+        transferred = _append(
             locked,
             Event.TRANSFERRED,
             summary,
@@ -240,6 +250,7 @@ def transfer(
             },
         )
         _save(locked)
+        alerts.announce([transferred])
     return locked
 
 
@@ -264,7 +275,7 @@ def mark_duplicate(
         locked.duplicate_of = locked_parent
         _apply_status(locked, workflow.Status.DUPLICATE)
         locked.status_notes = f"Duplicate of {locked_parent.tracking_number}"
-        _append(
+        marked = _append(
             locked,
             Event.DUPLICATE_MARKED,
             f"Marked as a duplicate of {locked_parent.tracking_number}",
@@ -285,6 +296,9 @@ def mark_duplicate(
         )
         _save(locked)
         _save(locked_parent)
+        # Tell the duplicate's followers first, then they follow the parent from now on.
+        alerts.announce([marked])
+        alerts.follow_parent(duplicate=locked, parent=locked_parent)
     return locked
 
 
@@ -296,7 +310,7 @@ def reopen(request: ServiceRequest, *, actor: Actor, reason: str = "") -> Servic
         old = locked.status
         locked.duplicate_of = None
         _apply_status(locked, workflow.Status.OPEN)
-        _append(
+        reopened = _append(
             locked,
             Event.REOPENED,
             "Request reopened",
@@ -306,6 +320,7 @@ def reopen(request: ServiceRequest, *, actor: Actor, reason: str = "") -> Servic
             to_value=workflow.Status.OPEN,
         )
         _save(locked)
+        alerts.announce([reopened])
     return locked
 
 
