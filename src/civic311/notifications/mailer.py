@@ -7,21 +7,34 @@ act on, plus whether trying again could help.
 
 from __future__ import annotations
 
+import binascii
+import functools
 import email.policy
 import os
 import smtplib
 import socket
 import ssl
-from email.message import EmailMessage
-from email.utils import parseaddr
+import uuid
+from dataclasses import dataclass
+from email.header import Header
+from email.utils import formataddr, formatdate, parseaddr
 from pathlib import Path
 from typing import Protocol
 
-from django.core.mail import EmailMultiAlternatives
 from django.core.mail.backends.base import BaseEmailBackend
 from django.core.mail.utils import DNS_NAME
 
 from civic311.config import Config, SmtpServer
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """A composed message and its envelope, ready for any transport."""
+
+    sender: str
+    recipient: str
+    message_id: str
+    data: bytes
 
 
 class Transport(Protocol):
@@ -35,8 +48,8 @@ class Transport(Protocol):
         """Connect (and log in) before the first message."""
         ...
 
-    def send(self, message: EmailMessage) -> None:
-        """Deliver one message or raise."""
+    def send(self, message: Outgoing) -> None:
+        """Deliver one composed message (see `compose`) or raise."""
         ...
 
     def close(self) -> None:
@@ -84,15 +97,13 @@ class SmtpTransport:
             raise
         self._connection = connection
 
-    def send(self, message: EmailMessage) -> None:
-        """Deliver one message over the open connection."""
+    def send(self, message: Outgoing) -> None:
+        """Deliver one composed message over the open connection."""
         if self._connection is None:
             self.open()
         assert self._connection is not None
-        sender = parseaddr(str(message["From"]))[1]
-        recipients = [parseaddr(str(message["To"]))[1]]
         try:
-            self._connection.sendmail(sender, recipients, message.as_bytes())
+            self._connection.sendmail(message.sender, [message.recipient], message.data)
         except (smtplib.SMTPServerDisconnected, OSError):
             # A dead connection cannot be reused; the next send reconnects.
             self.close()
@@ -123,12 +134,12 @@ class FileTransport:
         """Make sure the folder exists."""
         self.directory.mkdir(parents=True, exist_ok=True)
 
-    def send(self, message: EmailMessage) -> None:
+    def send(self, message: Outgoing) -> None:
         """Write the message atomically; a resend overwrites the same file."""
         self.open()
-        path = self.directory / eml_name(str(message["Message-ID"]))
+        path = self.directory / eml_name(message.message_id)
         partial = path.with_suffix(".eml.partial")
-        partial.write_bytes(message.as_bytes())
+        partial.write_bytes(message.data)
         os.replace(partial, path)
 
     def close(self) -> None:
@@ -149,7 +160,7 @@ def transport_for(config: Config) -> Transport:
     return SmtpTransport(server, timeout=config.smtp_timeout_seconds)
 
 
-def build(
+def compose(
     *,
     subject: str,
     text: str,
@@ -158,13 +169,72 @@ def build(
     from_email: str,
     headers: dict[str, str],
     message_id: str,
-) -> EmailMessage:
-    """A multipart (text + HTML) message with a fixed Message-ID and our headers."""
-    message = EmailMultiAlternatives(
-        subject, text, from_email, [to], headers={**headers, "Message-ID": message_id}
+) -> Outgoing:
+    """A multipart/alternative (text + HTML) message as SMTP-ready bytes, Message-ID fixed.
+
+    Written by hand rather than with the email package's policy machinery, which costs
+    about 2 ms per message and would cap one worker well below 200 messages a second.
+    The parts are plain MIME: quoted-printable UTF-8 bodies, RFC 2047 encoded headers.
+    """
+    boundary = f"=_civic311_{uuid.uuid4().hex}"
+    sender, recipient = _address(from_email), _address(to)
+    lines = [
+        f"From: {sender}",
+        f"To: {recipient}",
+        f"Subject: {_header_value(subject)}",
+        f"Date: {formatdate(usegmt=True)}",
+        f"Message-ID: {_header_value(message_id)}",
+        *(f"{name}: {_header_value(value)}" for name, value in headers.items()),
+        "MIME-Version: 1.0",
+        f'Content-Type: multipart/alternative; boundary="{boundary}"',
+        "",
+        f"--{boundary}",
+        *_part("plain", text),
+        f"--{boundary}",
+        *_part("html", html),
+        f"--{boundary}--",
+        "",
+    ]
+    return Outgoing(
+        sender=parseaddr(sender)[1],
+        recipient=parseaddr(recipient)[1],
+        message_id=message_id,
+        data="\r\n".join(lines).encode("ascii"),
     )
-    message.attach_alternative(html, "text/html")
-    return message.message(policy=email.policy.SMTP)
+
+
+def _part(subtype: str, body: str) -> list[str]:
+    normalised = body.replace("\r\n", "\n").replace("\r", "\n")
+    encoded = binascii.b2a_qp(normalised.encode("utf-8"), istext=True).decode("ascii")
+    return [
+        f'Content-Type: text/{subtype}; charset="utf-8"',
+        "Content-Transfer-Encoding: quoted-printable",
+        "",
+        encoded.replace("\n", "\r\n"),
+    ]
+
+
+def _header_value(value: str) -> str:
+    # No line breaks may reach a header (header injection); non-ASCII becomes RFC 2047.
+    flat = " ".join(str(value).split())
+    if flat.isascii():
+        return flat
+    return Header(flat, "utf-8", maxlinelen=76).encode(linesep="\r\n")
+
+
+@functools.lru_cache(maxsize=1024)
+def _address(value: str) -> str:
+    name, address = parseaddr(value)
+    if not address:
+        raise ValueError(f"{value!r} is not an email address")
+    local, _, domain = address.rpartition("@")
+    if not domain.isascii():
+        address = f"{local}@{domain.encode('idna').decode('ascii')}"
+    if not local.isascii():
+        raise ValueError(
+            f"{value!r} has non-ASCII before the @, which SMTP without SMTPUTF8 cannot carry"
+        )
+    return formataddr((" ".join(name.split()), address), charset="utf-8")
 
 
 def describe_failure(error: BaseException, transport: Transport) -> tuple[str, bool]:
@@ -214,6 +284,8 @@ def describe_failure(error: BaseException, transport: Transport) -> tuple[str, b
             )
         case OSError():
             return f"could not reach {where} ({error})", False
+        case ValueError():
+            return f"the email could not be written: {error}", True
     return f"{where}: {type(error).__name__}: {error}", False
 
 
@@ -232,5 +304,13 @@ class EmlFileBackend(BaseEmailBackend):
     def send_messages(self, email_messages) -> int:
         """Write each message; return how many were written."""
         for message in email_messages:
-            self.transport.send(message.message(policy=email.policy.SMTP))
+            built = message.message(policy=email.policy.SMTP)
+            self.transport.send(
+                Outgoing(
+                    sender=parseaddr(str(built["From"]))[1],
+                    recipient=parseaddr(str(built["To"]))[1],
+                    message_id=str(built["Message-ID"]),
+                    data=built.as_bytes(),
+                )
+            )
         return len(email_messages)

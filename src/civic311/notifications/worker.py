@@ -104,7 +104,8 @@ class Worker:
 
     def _deliver(self, claimed: list[OutboxMessage]) -> Tally:
         tally = Tally()
-        margin = dt.timedelta(seconds=self.config.smtp_timeout_seconds + 5)
+        # Never start a send that could outlast our lease (another worker would send it too).
+        margin = min(dt.timedelta(seconds=self.config.smtp_timeout_seconds + 5), self.lease / 2)
         for index, message in enumerate(claimed):
             rest = claimed[index:]
             if self.stopping.is_set() or clock.now() + margin > message.due_at:
@@ -116,7 +117,12 @@ class Worker:
                 tally.dead += 1
                 continue
             try:
-                self.transport.send(self._build(message))
+                outgoing = self._build(message)
+            except ValueError as exc:  # an address SMTP cannot carry: no retry will help
+                self._fail(message, exc, tally)
+                continue
+            try:
+                self.transport.send(outgoing)
             except Exception as exc:
                 if not isinstance(exc, _PER_MESSAGE_ERRORS):
                     # The server is unreachable: the whole batch fails this attempt.
@@ -131,8 +137,8 @@ class Worker:
                 log.warning("worker %s: lease on %s was taken over", self.name, message.message_id)
         return tally
 
-    def _build(self, message: OutboxMessage):
-        return mailer.build(
+    def _build(self, message: OutboxMessage) -> mailer.Outgoing:
+        return mailer.compose(
             subject=message.subject,
             text=message.body_text,
             html=message.body_html,

@@ -20,7 +20,7 @@ class Command(BaseCommand):
         config = settings.CIVIC311
         transport = mailer.transport_for(config)
         message_id = new_message_id()
-        message = mailer.build(
+        message = mailer.compose(
             subject="civic311 test email",
             text=_TEXT.format(base_url=settings.BASE_URL, when=clock.now().isoformat()),
             html=f"<p>{_TEXT.format(base_url=settings.BASE_URL, when=clock.now().isoformat())}</p>",
