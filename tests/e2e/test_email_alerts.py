@@ -47,7 +47,9 @@ def test_the_requester_gets_a_receipt_with_the_number_and_the_tracker_link(potho
     assert "Handled by: Transportation" in text and "What happens next" in text
     assert f"{settings.BASE_URL}/requests/{number}" in text
     assert f'href="{settings.BASE_URL}/requests/{number}"' in html_of(receipt)
-    assert receipt["List-Unsubscribe"].startswith(f"<{settings.BASE_URL}/subscriptions/unsubscribe/")
+    assert receipt["List-Unsubscribe"].startswith(
+        f"<{settings.BASE_URL}/subscriptions/unsubscribe/"
+    )
     assert receipt["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert receipt["Message-ID"].endswith(">")
 
@@ -121,9 +123,7 @@ def test_the_whole_journey_of_two_followers(pothole, smtp_sink):
     # Ben stops the emails with the one-click List-Unsubscribe POST (no cookie, no CSRF token).
     (to_ben,) = [m for m in transferred if m["To"] == "ben@example.org"]
     one_click = to_ben["List-Unsubscribe"].strip("<>").removeprefix(settings.BASE_URL)
-    response = Client(enforce_csrf_checks=True).post(
-        one_click, {"List-Unsubscribe": "One-Click"}
-    )
+    response = Client(enforce_csrf_checks=True).post(one_click, {"List-Unsubscribe": "One-Click"})
     assert response.status_code == 200 and b"You are unsubscribed" in response.content
     assert selectors.subscription_count(request) == 1
 
@@ -200,3 +200,33 @@ def test_duplicate_followers_are_told_and_then_follow_the_parent(pothole, smtp_s
     for message in reopened:
         assert message["Subject"] == f"Reopened: {parent.tracking_number} Pothole in Street"
         assert "Why: The patch washed out." in text_of(message)
+
+
+def test_five_status_changes_within_the_window_make_one_email_per_subscriber(pothole, smtp_sink):
+    t0 = clock.now()
+    request = file_pothole(pothole)
+    subscribe(request=request, email="ben@example.org", confirmed=True)
+    deliver(smtp_sink.url)
+    smtp_sink.mailbox.wait_for(1)  # Ana's receipt
+    steps = ["investigating", "action_scheduled", "in_progress", "investigating", "fixed"]
+    for minute, status in enumerate(steps):
+        with clock.frozen_at(t0 + minute * MINUTE):
+            services.change_status(
+                request, status=status, actor=None, public_note=f"Step {minute}."
+            )
+    with clock.frozen_at(t0 + window() - dt.timedelta(seconds=1)):
+        assert deliver(smtp_sink.url).sent == 0  # still folding
+    with clock.frozen_at(t0 + window()):  # the completion waited 6 minutes, under the window
+        assert deliver(smtp_sink.url).sent == 2
+    with clock.frozen_at(t0 + 3 * window()):
+        assert deliver(smtp_sink.url).sent == 0
+    folded = smtp_sink.mailbox.wait_for(3)[1:]
+    assert len(smtp_sink.mailbox.messages) == 3
+    assert sorted(m["To"] for m in folded) == ["ana@example.org", "ben@example.org"]
+    for message in folded:
+        assert message["Subject"] == (
+            f"Completed: {request.tracking_number} Pothole in Street (5 updates)"
+        )
+        text = text_of(message)
+        assert all(f"Step {minute}." in text for minute in range(5))
+        assert text.index("Step 0.") < text.index("Step 4.")

@@ -8,8 +8,8 @@ act on, plus whether trying again could help.
 from __future__ import annotations
 
 import binascii
-import functools
 import email.policy
+import functools
 import os
 import smtplib
 import socket

@@ -68,15 +68,18 @@ def mark_failed(
     max_attempts: int,
     retry_after: dt.timedelta,
 ) -> str:
-    """Record a failed attempt: retry later with backoff, or dead when out of attempts."""
+    """Record a failed attempt: retry later with backoff, or dead when out of attempts.
+
+    Returns the new status, or "" when our lease had been taken over (nothing recorded).
+    """
     dead = permanent or message.attempts >= max_attempts
     status = Status.DEAD if dead else Status.QUEUED
     due = clock.now() + backoff(message.attempts, retry_after)
     with transaction.atomic():
-        OutboxMessage.objects.filter(pk=message.pk, claim=message.claim).update(
+        updated = OutboxMessage.objects.filter(pk=message.pk, claim=message.claim).update(
             status=status, due_at=due, last_error=error[:2000], claim=""
         )
-    return status
+    return status if updated else ""
 
 
 def mark_abandoned(message: OutboxMessage, *, max_attempts: int) -> None:

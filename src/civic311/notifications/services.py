@@ -177,12 +177,10 @@ def _require_transaction() -> None:
 
 
 def _followed_request(request: ServiceRequest) -> ServiceRequest:
-    """Following a duplicate means following the request the city works on."""
-    if request.duplicate_of_id is None:
-        return request
-    return ServiceRequest.objects.select_related("service", "department").get(
-        pk=request.duplicate_of_id
-    )
+    """The request as it is now; following a duplicate means following its parent."""
+    requests = ServiceRequest.objects.select_related("service", "department")
+    current = requests.get(pk=request.pk)
+    return current if current.duplicate_of_id is None else requests.get(pk=current.duplicate_of_id)
 
 
 def _check_accepts_followers(request: ServiceRequest) -> None:

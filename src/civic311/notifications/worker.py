@@ -162,7 +162,9 @@ class Worker:
             max_attempts=self.config.outbox_max_attempts,
             retry_after=dt.timedelta(seconds=self.config.outbox_retry_seconds),
         )
-        if status == OutboxMessage.Status.DEAD:
+        if not status:
+            tally.lost_lease += 1
+        elif status == OutboxMessage.Status.DEAD:
             tally.dead += 1
             log.error("email %s to %s is dead: %s", message.pk, message.to_email, sentence)
         else:
