@@ -20,6 +20,8 @@ ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "var" / "test-results"
 DEFAULT_POSTGRES = "postgres://postgres@127.0.0.1:5432/civic311"
 PYTEST_NO_TESTS = 5
+# The domain packages are type-checked (mypy with django-stubs); HTTP packages are not.
+TYPED = ["core", "catalog", "service_requests", "geo", "accounts", "notifications", "media"]
 
 
 @dataclass
@@ -91,6 +93,17 @@ def main(pytest_args: list[str]) -> int:
     RESULTS.mkdir(parents=True, exist_ok=True)
     ci = os.environ.get("CI", "").lower() == "true"
     lint = subprocess.run([sys.executable, "-m", "ruff", "check", "."], cwd=ROOT)
+    types = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mypy",
+            "src/civic311/config.py",
+            *(f"src/civic311/{package}" for package in TYPED),
+        ],
+        cwd=ROOT,
+        env={**os.environ, "CIVIC311_DATA_DIR": str(ROOT / "var" / "mypy")},
+    )
     postgres_url = os.environ.get("CIVIC311_TEST_POSTGRES_URL", DEFAULT_POSTGRES)
     legs = [
         Leg("sqlite", f"sqlite:///{ROOT / 'var' / 'test-sqlite' / 'civic311.sqlite3'}"),
@@ -110,13 +123,18 @@ def main(pytest_args: list[str]) -> int:
             if leg.name != "sqlite":
                 print(f"\n== {leg.name} leg output ({leg.log})", flush=True)
                 print(leg.log.read_text(), flush=True)
-    return summarise(legs, lint.returncode, ci, bool(pytest_args), time.monotonic() - began)
+    return summarise(
+        legs, lint.returncode, types.returncode, ci, bool(pytest_args), time.monotonic() - began
+    )
 
 
-def summarise(legs: list[Leg], lint: int, ci: bool, filtered: bool, seconds: float) -> int:
+def summarise(
+    legs: list[Leg], lint: int, types: int, ci: bool, filtered: bool, seconds: float
+) -> int:
     print(f"\n== civic311 test summary ({seconds:.0f} s)")
     print(f"ruff: {'clean' if lint == 0 else 'FAILED'}")
-    failed = lint != 0
+    print(f"mypy (domain packages): {'clean' if types == 0 else 'FAILED'}")
+    failed = lint != 0 or types != 0
     for leg in legs:
         if leg.skipped_because:
             verdict = "REQUIRED in CI, FAILED" if ci else "skipped"

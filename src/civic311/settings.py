@@ -118,6 +118,8 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = str(CIVIC311.data_path / "static")
+# WhiteNoise serves from the app directories (finders); an empty root keeps it quiet.
+(CIVIC311.data_path / "static").mkdir(exist_ok=True)
 STORAGES = {
     "default": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",

@@ -1,6 +1,7 @@
 """Email alerts end to end: real services, a real SMTP server, the links followed for real."""
 
 import datetime as dt
+import io
 
 import pytest
 from django.conf import settings
@@ -8,10 +9,12 @@ from django.test import Client
 
 from civic311.catalog.models import Department
 from civic311.core import clock
+from civic311.media.services import prepare_photos
 from civic311.notifications import selectors
 from civic311.notifications.services import subscribe
 from civic311.service_requests import services
 from tests.conftest import CITY_HALL
+from tests.media.images import GREEN, jpeg
 from tests.support.mail import deliver, html_of, link, text_of
 
 pytestmark = pytest.mark.django_db
@@ -230,3 +233,31 @@ def test_five_status_changes_within_the_window_make_one_email_per_subscriber(pot
         text = text_of(message)
         assert all(f"Step {minute}." in text for minute in range(5))
         assert text.index("Step 0.") < text.index("Step 4.")
+
+
+def test_the_completion_email_shows_the_crews_photo(pothole, smtp_sink, settings, tmp_path):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path), "base_url": "/media/"},
+        },
+    }
+    settings.MEDIA_ROOT = str(tmp_path)
+    t0 = clock.now()
+    request = file_pothole(pothole)
+    after = prepare_photos(files=[io.BytesIO(jpeg(color=GREEN))])
+    with clock.frozen_at(t0 + MINUTE):
+        services.change_status(
+            request, status="fixed", actor=None, public_note="Patched.", photos=after
+        )
+    with clock.frozen_at(t0 + MINUTE + window()):
+        assert deliver(smtp_sink.url).sent == 2
+    completed = smtp_sink.mailbox.wait_for(2)[1]
+    photo = request.photos.get(kind="crew")
+    assert photo.url.startswith(settings.BASE_URL)
+    assert f"The crew's photo: {photo.url}" in text_of(completed)
+    html = html_of(completed)
+    assert f'<img src="{photo.thumbnail_url}"' in html and f'href="{photo.url}"' in html
+    served = Client().get(photo.url.removeprefix(settings.BASE_URL))
+    assert served.status_code == 200 and served["Content-Type"] == "image/jpeg"

@@ -136,9 +136,10 @@ def _attribute(service: Service, order: int, spec: dict[str, Any]) -> None:
 
 def _routing_rule(spec: dict[str, Any], departments: dict[str, Department]) -> RoutingRule:
     service = Service.objects.get(service_code=str(spec["service"]))
+    # ward None is the rule for any ward.
+    where: dict[str, Any] = {"service": service, "ward_id": spec.get("ward")}
     rule, _ = RoutingRule.objects.update_or_create(
-        service=service,
-        ward_id=spec.get("ward"),
+        **where,
         defaults={"department": _known(departments, spec["department"], service.name)},
     )
     return rule

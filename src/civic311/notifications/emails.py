@@ -16,6 +16,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from civic311.media.models import Photo as StoredPhoto
 from civic311.notifications import tokens
 from civic311.notifications.models import CONFIRMATION_DAYS, Subscription
 from civic311.service_requests import timeline, workflow
@@ -149,7 +150,7 @@ def describe(request: ServiceRequest, event: RequestEvent) -> Change:
             photos = crew_photos(request, event)
             return Change("Completed", (headline,), note, "Closing note", photos=photos)
         case Event.TRANSFERRED:
-            lines = (
+            lines: tuple[str, ...] = (
                 f"{event.to_value} has it now (it was with {event.from_value}).",
                 f"Your tracking number stays {request.tracking_number}.",
             )
@@ -167,10 +168,6 @@ def describe(request: ServiceRequest, event: RequestEvent) -> Change:
 
 def crew_photos(request: ServiceRequest, event: RequestEvent) -> tuple[Photo, ...]:
     """The crew's 'after' photos of a completion: those sent with it, else the latest ones."""
-    try:
-        from civic311.media.models import Photo as StoredPhoto
-    except ImportError:  # the media app is not installed in this build
-        return ()
     crew = StoredPhoto.objects.filter(request=request, kind="crew")
     chosen = list(crew.filter(event=event)) or list(crew.order_by("-created_at", "-id")[:1])
     return tuple(Photo(url=p.url, thumbnail_url=p.thumbnail_url) for p in chosen)

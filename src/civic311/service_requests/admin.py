@@ -10,7 +10,7 @@ class RequestEventInline(admin.TabularInline):
     fk_name = "request"
     extra = 0
     can_delete = False
-    fields = ["created_at", "type", "summary", "description", "is_public", "actor_label"]
+    fields = ("created_at", "type", "summary", "description", "is_public", "actor_label")
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None) -> bool:

@@ -10,6 +10,7 @@ import datetime as dt
 import random
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
 from shapely.geometry import Point, shape
@@ -20,6 +21,9 @@ from civic311.geo.chicago_grid import address_near
 from civic311.geo.models import Ward
 from civic311.service_requests import services
 from civic311.service_requests.models import Channel, ServiceRequest
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 # Relative volumes of Chicago's 2012 launch services (311 open data, all time).
 WEIGHTS = {
@@ -186,7 +190,7 @@ def _live(
     request: ServiceRequest,
     start: dt.datetime,
     now: dt.datetime,
-    crews: dict[int, object],
+    crews: dict[int, User],
     filed: list[ServiceRequest],
     services_by_name: dict[str, Service],
 ) -> None:
@@ -248,7 +252,7 @@ def _earlier_open_twin(
 def _maybe_transfer(
     rng: random.Random,
     request: ServiceRequest,
-    crews: dict[int, object],
+    crews: dict[int, User],
     services_by_name: dict[str, Service],
 ) -> bool:
     if request.service.name != "Pothole in Street" or rng.random() > 0.25:
@@ -265,7 +269,7 @@ def _maybe_transfer(
     return True
 
 
-def _close(rng: random.Random, request: ServiceRequest, crew: object) -> None:
+def _close(rng: random.Random, request: ServiceRequest, crew: User) -> None:
     if rng.random() < 0.08:
         services.change_status(
             request,
@@ -282,10 +286,10 @@ def _close(rng: random.Random, request: ServiceRequest, crew: object) -> None:
     )
 
 
-def _crews() -> dict[int, object]:
+def _crews() -> dict[int, User]:
     """One demo crew account per department, so timelines say who acted."""
     users = get_user_model()
-    crews: dict[int, object] = {}
+    crews: dict[int, User] = {}
     for department in Department.objects.all():
         user, _ = users.objects.get_or_create(
             username=f"demo.{department.code}",
@@ -299,7 +303,7 @@ def _crews() -> dict[int, object]:
     return crews
 
 
-def _weighted(rng: random.Random, weights: dict) -> object:
+def _weighted[T](rng: random.Random, weights: dict[T, int]) -> T:
     choices = list(weights)
     return rng.choices(choices, weights=[weights[c] for c in choices])[0]
 

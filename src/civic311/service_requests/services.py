@@ -12,9 +12,8 @@ import datetime as dt
 import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection, transaction
 
 from civic311.catalog import routing
@@ -24,6 +23,8 @@ from civic311.catalog.validation import validate_attributes
 from civic311.core import clock
 from civic311.core.errors import InvalidTransition, ValidationFailed
 from civic311.geo import lookup
+from civic311.media.processing import ProcessedPhoto
+from civic311.media.services import save_photos
 from civic311.notifications import services as alerts
 from civic311.service_requests import workflow
 from civic311.service_requests.models import Channel, RequestEvent, ServiceRequest, TrackingCounter
@@ -31,7 +32,8 @@ from civic311.service_requests.tracking import format_tracking_number
 
 MAX_DESCRIPTION_LENGTH = 4000
 Event = RequestEvent.Type
-Actor = AbstractBaseUser | None
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 
 @dataclass(frozen=True)
@@ -57,8 +59,8 @@ class Location:
     zipcode: str = ""
 
 
-def actor_label(actor: Actor, fallback: str = "civic311") -> str:
-    """How the timeline names whoever acted."""
+def actor_label(actor: User | None, fallback: str = "civic311") -> str:
+    """How the timeline names whoever acted (None is the system: CLI, demo, API clients)."""
     if actor is None:
         return fallback
     full_name = getattr(actor, "get_full_name", lambda: "")()
@@ -74,9 +76,10 @@ def submit_request(
     attributes: Mapping[str, Sequence[str]] | None = None,
     requester: Requester | None = None,
     media_urls: Sequence[str] = (),
-    actor: Actor = None,
+    actor: User | None = None,
     via: str = "",
     is_test: bool = False,
+    photos: Sequence[ProcessedPhoto] = (),
     email_updates: bool = True,
 ) -> ServiceRequest:
     """File a new request: validate, locate, route, number it, and open its timeline.
@@ -121,7 +124,7 @@ def submit_request(
             expected_datetime=_expected(service, now),
         )
         channel_words = str(Channel(channel).label)
-        _append(
+        submitted = _append(
             request,
             Event.SUBMITTED,
             f"Request submitted via {channel_words}",
@@ -130,6 +133,7 @@ def submit_request(
             to_value=channel,
             at=now,
         )
+        save_photos(request=request, photos=photos, kind="resident", actor=actor, event=submitted)
         department = Department.objects.get(pk=department_id)
         _append(
             request,
@@ -148,14 +152,16 @@ def change_status(
     request: ServiceRequest,
     *,
     status: str,
-    actor: Actor,
+    actor: User | None,
     public_note: str = "",
     internal_note: str = "",
+    photos: Sequence[ProcessedPhoto] = (),
 ) -> ServiceRequest:
-    """Move a request to another detailed status, with an optional public and internal note."""
+    """Move a request to another detailed status, with optional notes and crew photos."""
     with transaction.atomic():
         locked = _lock(request)
         workflow.check_change(locked.status, status)
+        _check_after_photo(locked, status, photos)
         old = locked.status
         _apply_status(locked, status)
         if public_note:
@@ -170,6 +176,7 @@ def change_status(
             from_value=old,
             to_value=status,
         )
+        save_photos(request=locked, photos=photos, kind="crew", actor=actor, event=changed)
         if internal_note:
             _append(
                 locked,
@@ -184,7 +191,9 @@ def change_status(
     return locked
 
 
-def add_note(request: ServiceRequest, *, text: str, public: bool, actor: Actor) -> RequestEvent:
+def add_note(
+    request: ServiceRequest, *, text: str, public: bool, actor: User | None
+) -> RequestEvent:
     """Add a note to the timeline; internal notes are never shown outside the back office."""
     text = text.strip()
     if not text:
@@ -209,7 +218,7 @@ def transfer(
     *,
     to_department: Department,
     reason: str,
-    actor: Actor,
+    actor: User | None,
     to_service: Service | None = None,
 ) -> ServiceRequest:
     """Hand a request to another department (and maybe service); its tracking number stays."""
@@ -255,7 +264,7 @@ def transfer(
 
 
 def mark_duplicate(
-    request: ServiceRequest, *, parent: ServiceRequest, actor: Actor, note: str = ""
+    request: ServiceRequest, *, parent: ServiceRequest, actor: User | None, note: str = ""
 ) -> ServiceRequest:
     """Close a request as a duplicate of `parent`, which now counts its reports."""
     if parent.pk == request.pk:
@@ -302,7 +311,7 @@ def mark_duplicate(
     return locked
 
 
-def reopen(request: ServiceRequest, *, actor: Actor, reason: str = "") -> ServiceRequest:
+def reopen(request: ServiceRequest, *, actor: User | None, reason: str = "") -> ServiceRequest:
     """Open a closed request again, e.g. when the problem came back."""
     with transaction.atomic():
         locked = _lock(request)
@@ -332,6 +341,14 @@ def _check_description(description: str) -> None:
         raise ValidationFailed(
             {"description": f"description must be at most {MAX_DESCRIPTION_LENGTH} characters"}
         )
+
+
+def _check_after_photo(
+    request: ServiceRequest, status: str, photos: Sequence[ProcessedPhoto]
+) -> None:
+    # Some services (e.g. pothole repairs) must show the finished work before closing as fixed.
+    if status == workflow.Status.FIXED and request.service.photo_required_to_close and not photos:
+        raise ValidationFailed({"photo": "Attach an 'after' photo to close this request as fixed."})
 
 
 def _ward_for(location: Location) -> int | None:
@@ -401,7 +418,7 @@ def _append(
     type: str,
     summary: str,
     *,
-    actor: Actor = None,
+    actor: User | None = None,
     label: str = "",
     description: str = "",
     is_public: bool = True,

@@ -18,7 +18,7 @@ from civic311.service_requests.workflow import Status
 Event = RequestEvent.Type
 
 # Chicago's note types (SPEC.md §2.4) for each of our event types.
-CHICAGO_NOTE_TYPES = {
+CHICAGO_NOTE_TYPES: dict[str, str] = {
     Event.SUBMITTED: "submitted",
     Event.OPENED: "opened",
     Event.CLOSED: "closed",
@@ -26,7 +26,10 @@ CHICAGO_NOTE_TYPES = {
 }
 
 # mySociety's lower-case extended status for the updates feed, by event type.
-UPDATE_STATUS_OVERRIDES = {Event.REOPENED: "reopen", Event.DUPLICATE_MARKED: "duplicate"}
+UPDATE_STATUS_OVERRIDES: dict[str, str] = {
+    Event.REOPENED: "reopen",
+    Event.DUPLICATE_MARKED: "duplicate",
+}
 
 
 @dataclass(frozen=True)
