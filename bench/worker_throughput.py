@@ -36,7 +36,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=2000)
     parser.add_argument("--batch", type=int, default=50)
-    parser.add_argument("--postgres", default=os.environ.get("BENCH_POSTGRES_URL", DEFAULT_POSTGRES))
+    parser.add_argument(
+        "--postgres", default=os.environ.get("BENCH_POSTGRES_URL", DEFAULT_POSTGRES)
+    )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -52,18 +54,23 @@ def main() -> int:
         else:
             rows.append(run_leg("PostgreSQL", args.postgres, tmp, args))
     print()
-    print(f"| database | emails | in-process drain | msgs/s | `civic311 worker --once` | msgs/s |")
-    print("|---|---:|---:|---:|---:|---:|")
-    for name, count, drain, cli in rows:
+    load = os.getloadavg()[0]
+    print(f"load average (1 min) at the end: {load:.1f} on {os.cpu_count()} CPUs")
+    print(
+        "| database | emails | in-process drain | msgs/s | worker CPU per email "
+        "| `civic311 worker --once` | msgs/s |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    for name, count, drain, cpu, cli in rows:
         print(
             f"| {name} | {count} | {drain:.2f} s | {count / drain:.0f} | "
-            f"{cli:.2f} s | {count / cli:.0f} |"
+            f"{1000 * cpu / count:.2f} ms | {cli:.2f} s | {count / cli:.0f} |"
         )
     return 0
 
 
-def run_leg(name: str, database_url: str, tmp: str, args) -> tuple[str, int, float, float]:
-    """Set up, then measure both ways; returns (name, count, drain seconds, CLI seconds)."""
+def run_leg(name: str, database_url: str, tmp: str, args) -> tuple[str, int, float, float, float]:
+    """Set up, then measure both ways: (name, count, drain s, worker CPU s, CLI s)."""
     port = free_port()
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith("CIVIC311_")},
@@ -75,34 +82,57 @@ def run_leg(name: str, database_url: str, tmp: str, args) -> tuple[str, int, flo
     civic311(env, "migrate", "--verbosity", "0")
     civic311(env, "load-catalog", "chicago-2012")
     sink = subprocess.Popen(
-        [sys.executable, "-m", "aiosmtpd", "-n", "-l", f"127.0.0.1:{port}", "-c",
-         "aiosmtpd.handlers.Sink"],
+        [
+            sys.executable,
+            "-m",
+            "aiosmtpd",
+            "-n",
+            "-l",
+            f"127.0.0.1:{port}",
+            "-c",
+            "aiosmtpd.handlers.Sink",
+        ],
         env=env,
     )
     try:
         wait_for_port(port)
         child_run = subprocess.run(
-            [sys.executable, __file__, "--child", "drain", "--count", str(args.count),
-             "--batch", str(args.batch)],
-            env=env, capture_output=True, text=True, check=True,
+            [
+                sys.executable,
+                __file__,
+                "--child",
+                "drain",
+                "--count",
+                str(args.count),
+                "--batch",
+                str(args.batch),
+            ],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
         )
-        drain = float(child_run.stdout.strip().splitlines()[-1])
+        drain, cpu = map(float, child_run.stdout.strip().splitlines()[-1].split())
         subprocess.run(
             [sys.executable, __file__, "--child", "queue", "--count", str(args.count)],
-            env=env, check=True,
+            env=env,
+            check=True,
         )
         began = time.perf_counter()
         civic311(env, "worker", "--once", "--batch", str(args.batch))
         cli = time.perf_counter() - began
         subprocess.run(
             [sys.executable, __file__, "--child", "verify", "--count", str(2 * args.count)],
-            env=env, check=True,
+            env=env,
+            check=True,
         )
     finally:
         sink.terminate()
         sink.wait(10)
-    print(f"{name}: {args.count} emails drained in {drain:.2f} s in-process, {cli:.2f} s by the CLI")
-    return name, args.count, drain, cli
+    print(
+        f"{name}: {args.count} emails drained in {drain:.2f} s in-process, {cli:.2f} s by the CLI"
+    )
+    return name, args.count, drain, cpu, cli
 
 
 def child(step: str, count: int, batch: int) -> int:
@@ -125,11 +155,11 @@ def child(step: str, count: int, batch: int) -> int:
     elif step == "drain":
         queue_due_updates(service, count)
         worker = Worker(transport=mailer.transport_for(settings.CIVIC311), batch=batch)
-        began = time.perf_counter()
+        began, cpu_began = time.perf_counter(), time.process_time()
         tally = worker.drain()
-        seconds = time.perf_counter() - began
+        seconds, cpu = time.perf_counter() - began, time.process_time() - cpu_began
         assert tally.sent == count, tally
-        print(seconds)
+        print(seconds, cpu)
     elif step == "verify":
         sent = OutboxMessage.objects.filter(status="sent").count()
         assert sent == count, f"{sent} of {count} emails sent"
