@@ -84,7 +84,9 @@ class Worker:
 
     def run_forever(self, *, poll_seconds: float = 1.0) -> None:
         """Drain, wait `poll_seconds`, repeat until `stopping` is set; survive database outages."""
-        log.info("worker %s sending through %s", self.name, self.transport.describe())
+        log.info(
+            "worker %s sending through %s (Ctrl-C stops it)", self.name, self.transport.describe()
+        )
         last_purge = None
         while not self.stopping.is_set():
             try:

@@ -31,8 +31,4 @@ class Command(BaseCommand):
             tally = worker.drain()
             self.stdout.write(f"civic311 worker: {tally}")
             return
-        self.stdout.write(
-            f"civic311 worker {worker.name} sending through {worker.transport.describe()} "
-            "(Ctrl-C stops it)"
-        )
         worker.run_forever(poll_seconds=poll)
