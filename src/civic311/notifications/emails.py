@@ -23,6 +23,8 @@ from civic311.service_requests import timeline, workflow
 from civic311.service_requests.models import RequestEvent, ServiceRequest
 
 Event = RequestEvent.Type
+# Stands in for a follower's unsubscribe link in an email rendered once for all followers.
+_PLACEHOLDER = "https://civic311.invalid/unsubscribe-placeholder"
 
 # Public events that deserve an email; the rest (submission, routing, merges into this
 # request, assignment) are noise for someone following one problem.
@@ -91,7 +93,7 @@ def receipt(request: ServiceRequest, subscription: Subscription) -> Email:
     context["first_name"] = request.requester_first_name
     context["expected"] = request.expected_datetime
     subject = f"Received: {request.tracking_number} {request.service.name}"
-    return _render("receipt", subject, context, subscription)
+    return _render("receipt", subject, context)
 
 
 def confirmation(request: ServiceRequest, subscription: Subscription) -> Email:
@@ -100,20 +102,32 @@ def confirmation(request: ServiceRequest, subscription: Subscription) -> Email:
     context["confirm_url"] = confirmation_url(subscription)
     context["days"] = CONFIRMATION_DAYS
     subject = f"Confirm email alerts for {request.tracking_number}"
-    return _render("confirmation", subject, context, subscription)
+    return _render("confirmation", subject, context)
 
 
-def update(
-    request: ServiceRequest, subscription: Subscription, events: Sequence[RequestEvent]
-) -> Email:
-    """One email announcing one or more public changes to a request, oldest first."""
+def update_for_followers(request: ServiceRequest, events: Sequence[RequestEvent]) -> Email:
+    """The email announcing one or more public changes, oldest first, for every follower.
+
+    Rendered once with a placeholder link; `personalise` gives each follower their own.
+    """
     changes = [describe(request, event) for event in events]
-    context = _context(request, subscription)
+    context = _context(request, None)
     context["changes"] = changes
     subject = update_subject(request, events[-1], key_event(events))
     if len(events) > 1:
         subject += f" ({len(events)} updates)"
-    return _render("update", subject, context, subscription)
+    return _render("update", subject, context)
+
+
+def personalise(email: Email, subscription: Subscription) -> Email:
+    """`email` with this follower's own unsubscribe link in place of the placeholder."""
+    url = unsubscribe_url(subscription.pk)  # signed-token characters need no HTML escaping
+    return Email(
+        subject=email.subject,
+        text=email.text.replace(_PLACEHOLDER, url),
+        html=email.html.replace(_PLACEHOLDER, url),
+        headers={name: value.replace(_PLACEHOLDER, url) for name, value in email.headers.items()},
+    )
 
 
 def key_event(events: Sequence[RequestEvent]) -> RequestEvent:
@@ -173,19 +187,21 @@ def crew_photos(request: ServiceRequest, event: RequestEvent) -> tuple[Photo, ..
     return tuple(Photo(url=p.url, thumbnail_url=p.thumbnail_url) for p in chosen)
 
 
-def _context(request: ServiceRequest, subscription: Subscription) -> dict:
+def _context(request: ServiceRequest, subscription: Subscription | None) -> dict:
     return {
         "number": request.tracking_number,
         "service": request.service.name,
         "address": request.address,
         "department": request.department.public_name,
         "tracker_url": tracker_url(request.tracking_number),
-        "unsubscribe_url": unsubscribe_url(subscription.pk),
+        "unsubscribe_url": _PLACEHOLDER
+        if subscription is None
+        else unsubscribe_url(subscription.pk),
         "base_url": settings.BASE_URL,
     }
 
 
-def _render(name: str, subject: str, context: dict, subscription: Subscription) -> Email:
+def _render(name: str, subject: str, context: dict) -> Email:
     context = {**context, "subject": subject}
     text = render_to_string(f"notifications/email/{name}.txt", context)
     html = render_to_string(f"notifications/email/{name}.html", context)

@@ -158,8 +158,9 @@ class OutboxMessage(models.Model):
                 condition=Q(status__in=["queued", "sending"]),
                 name="outbox_due",
             ),
+            # Update emails still open to folding, found by request when a change is announced.
             models.Index(
-                fields=["subscription", "request"],
+                fields=["request"],
                 condition=Q(status="queued", attempts=0),
                 name="outbox_foldable",
             ),

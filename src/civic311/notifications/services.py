@@ -138,8 +138,12 @@ def announce(events: Sequence[RequestEvent]) -> int:
         request = group[0].request
         if request.is_test:
             continue
+        renderer = _UpdateRenderer(request)
+        waiting = _waiting_updates(request)
         for subscription in active_subscriptions().filter(request_id=request_id):
-            queued += _queue_update(request, subscription, group)
+            queued += _queue_update(
+                request, subscription, group, renderer, waiting.get(subscription.pk)
+            )
     return queued
 
 
@@ -277,28 +281,43 @@ def _queue_confirmation(request: ServiceRequest, subscription: Subscription) -> 
     )
 
 
+class _UpdateRenderer:
+    """Renders each distinct set of events once per announce, however many followers share it."""
+
+    def __init__(self, request: ServiceRequest) -> None:
+        self.request = request
+        self.rendered: dict[tuple[int, ...], emails.Email] = {}
+
+    def __call__(self, subscription: Subscription, events: list[RequestEvent]) -> emails.Email:
+        key = tuple(e.pk for e in events)
+        if key not in self.rendered:
+            self.rendered[key] = emails.update_for_followers(self.request, events)
+        return emails.personalise(self.rendered[key], subscription)
+
+
+def _waiting_updates(request: ServiceRequest) -> dict[int, OutboxMessage]:
+    """This request's update emails no worker has touched yet, by subscription (locked)."""
+    waiting = OutboxMessage.objects.select_for_update().filter(
+        request=request, kind=Kind.UPDATE, status=OutboxMessage.Status.QUEUED, attempts=0
+    )
+    return {message.subscription_id: message for message in waiting}
+
+
 def _queue_update(
-    request: ServiceRequest, subscription: Subscription, events: list[RequestEvent]
+    request: ServiceRequest,
+    subscription: Subscription,
+    events: list[RequestEvent],
+    render: _UpdateRenderer,
+    waiting: OutboxMessage | None,
 ) -> int:
     """Fold `events` into the subscriber's waiting email for this request, or start one."""
-    waiting = (
-        OutboxMessage.objects.select_for_update()
-        .filter(
-            subscription=subscription,
-            request=request,
-            kind=Kind.UPDATE,
-            status=OutboxMessage.Status.QUEUED,
-            attempts=0,
-        )
-        .first()
-    )
     if waiting is None:
         window = dt.timedelta(minutes=settings.CIVIC311.alert_window_minutes)
         _queue(
             kind=Kind.UPDATE,
             request=request,
             subscription=subscription,
-            email=emails.update(request, subscription, events),
+            email=render(subscription, events),
             key=f"update:{subscription.pk}:{events[0].pk}",
             due_at=clock.now() + window,
             event_ids=[e.pk for e in events],
@@ -308,9 +327,9 @@ def _queue_update(
     earlier = list(
         RequestEvent.objects.filter(pk__in=waiting.event_ids).order_by("created_at", "id")
     )
-    email = emails.update(request, subscription, [*earlier, *new])
+    email = render(subscription, [*earlier, *new])
     waiting.event_ids = [*waiting.event_ids, *(e.pk for e in new)]
-    _fill(waiting, email)
+    _fill(waiting, email, subscription)
     waiting.save(
         update_fields=["event_ids", "subject", "body_text", "body_html", "headers", "to_email"]
     )
@@ -337,13 +356,13 @@ def _queue(
         created_at=clock.now(),
         due_at=due_at,
     )
-    _fill(message, email)
+    _fill(message, email, subscription)
     message.save(force_insert=True)
     return message
 
 
-def _fill(message: OutboxMessage, email: emails.Email) -> None:
-    message.to_email = message.subscription.email
+def _fill(message: OutboxMessage, email: emails.Email, subscription: Subscription) -> None:
+    message.to_email = subscription.email
     message.subject = email.subject
     message.body_text = email.text
     message.body_html = email.html
