@@ -233,6 +233,12 @@ def test_five_status_changes_within_the_window_make_one_email_per_subscriber(pot
         text = text_of(message)
         assert all(f"Step {minute}." in text for minute in range(5))
         assert text.index("Step 0.") < text.index("Step 4.")
+    # Rendered once, but each follower's links are their own.
+    links = {m["List-Unsubscribe"] for m in folded}
+    assert len(links) == 2
+    for message in folded:
+        assert message["List-Unsubscribe"].strip("<>") in text_of(message)
+        assert "invalid" not in text_of(message) + html_of(message)
 
 
 def test_the_completion_email_shows_the_crews_photo(pothole, smtp_sink, settings, tmp_path):
