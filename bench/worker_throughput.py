@@ -1,24 +1,29 @@
 """Email worker throughput: N queued emails, one worker, a local SMTP sink; SQLite and PostgreSQL.
 
-    .venv/bin/python bench/worker_throughput.py [--count 2000] [--postgres URL]
+    .venv/bin/python bench/worker_throughput.py [--count 2000] [--batch 50] [--postgres URL]
 
-For each database it creates a fresh one (a SQLite file in a temporary folder;
-the PostgreSQL database `civic311_bench_worker`, dropped and recreated), loads
-the Chicago catalogue, queues N update emails through the real path (N
-confirmed followers of one request, one status change), starts aiosmtpd's
-Sink handler in its own process and then measures:
+For each database it creates a fresh one (a SQLite file in a temporary folder; the
+PostgreSQL database named in --postgres, default `civic311_bench_worker`, dropped and
+recreated), loads the Chicago catalogue, queues N update emails through the real path
+(N confirmed followers of one request, one status change), starts aiosmtpd's Sink handler
+in its own process, and measures in one run:
 
-- in-process: `Worker.drain()` (what `civic311 worker` runs), messages per second;
-- the CLI: a second batch of N drained by `civic311 worker --once` as a subprocess,
-  wall clock including the process start (Django set-up, connections).
+- worker: `Worker.drain()` in a fresh process (exactly what `civic311 worker` runs),
+  emails per second and the worker's own CPU per email;
+- CLI: a second batch of N drained by `civic311 worker --once` as a subprocess, wall clock
+  including the process start (Django set-up, connections);
+- SMTP alone: the same email composed and sent N times over one connection with no
+  database at all, i.e. what this machine's sink takes right now. The ratio
+  worker ÷ SMTP alone is the number to compare between runs (these machines are noisy).
 
-Every email must end `sent` or the run fails. Not a test: numbers depend on the machine.
+Every queued email must end `sent`, or the run fails. Not a test.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import socket
 import subprocess
 import sys
 import tempfile
@@ -30,15 +35,14 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 DEFAULT_POSTGRES = "postgres://postgres@127.0.0.1:5432/civic311_bench_worker"
 SCRIPT = Path(sys.executable).with_name("civic311")
+POTHOLE = "4fd3b656e750846c53000004"
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=2000)
     parser.add_argument("--batch", type=int, default=50)
-    parser.add_argument(
-        "--postgres", default=os.environ.get("BENCH_POSTGRES_URL", DEFAULT_POSTGRES)
-    )
+    parser.add_argument("--postgres", default=DEFAULT_POSTGRES)
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -46,31 +50,18 @@ def main() -> int:
 
     rows = []
     with tempfile.TemporaryDirectory(prefix="civic311-bench-") as tmp:
-        sqlite = f"sqlite:///{Path(tmp) / 'bench.sqlite3'}"
-        rows.append(run_leg("SQLite", sqlite, tmp, args))
+        rows.append(run_leg("SQLite", f"sqlite:///{Path(tmp) / 'bench.sqlite3'}", tmp, args))
         problem = recreate_postgres(args.postgres)
         if problem:
             print(f"PostgreSQL skipped: {problem}")
         else:
             rows.append(run_leg("PostgreSQL", args.postgres, tmp, args))
-    print()
-    load = os.getloadavg()[0]
-    print(f"load average (1 min) at the end: {load:.1f} on {os.cpu_count()} CPUs")
-    print(
-        "| database | emails | in-process drain | msgs/s | worker CPU per email "
-        "| `civic311 worker --once` | msgs/s |"
-    )
-    print("|---|---:|---:|---:|---:|---:|---:|")
-    for name, count, drain, cpu, cli in rows:
-        print(
-            f"| {name} | {count} | {drain:.2f} s | {count / drain:.0f} | "
-            f"{1000 * cpu / count:.2f} ms | {cli:.2f} s | {count / cli:.0f} |"
-        )
+    print_table(rows)
     return 0
 
 
-def run_leg(name: str, database_url: str, tmp: str, args) -> tuple[str, int, float, float, float]:
-    """Set up, then measure both ways: (name, count, drain s, worker CPU s, CLI s)."""
+def run_leg(name: str, database_url: str, tmp: str, args) -> dict:
+    """Set up one database and measure the worker, the CLI and the SMTP-only baseline."""
     port = free_port()
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith("CIVIC311_")},
@@ -81,58 +72,66 @@ def run_leg(name: str, database_url: str, tmp: str, args) -> tuple[str, int, flo
     }
     civic311(env, "migrate", "--verbosity", "0")
     civic311(env, "load-catalog", "chicago-2012")
-    sink = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "aiosmtpd",
-            "-n",
-            "-l",
-            f"127.0.0.1:{port}",
-            "-c",
-            "aiosmtpd.handlers.Sink",
-        ],
-        env=env,
-    )
+    sink_command = [
+        "-m",
+        "aiosmtpd",
+        "-n",
+        "-l",
+        f"127.0.0.1:{port}",
+        "-c",
+        "aiosmtpd.handlers.Sink",
+    ]
+    sink = subprocess.Popen([sys.executable, *sink_command], env=env)
     try:
         wait_for_port(port)
-        child_run = subprocess.run(
-            [
-                sys.executable,
-                __file__,
-                "--child",
-                "drain",
-                "--count",
-                str(args.count),
-                "--batch",
-                str(args.batch),
-            ],
-            env=env,
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        drain, cpu = map(float, child_run.stdout.strip().splitlines()[-1].split())
-        subprocess.run(
-            [sys.executable, __file__, "--child", "queue", "--count", str(args.count)],
-            env=env,
-            check=True,
-        )
+        drain, cpu = child_numbers(env, "drain", args.count, args.batch)
+        child_numbers(env, "queue", args.count, args.batch)
         began = time.perf_counter()
         civic311(env, "worker", "--once", "--batch", str(args.batch))
         cli = time.perf_counter() - began
-        subprocess.run(
-            [sys.executable, __file__, "--child", "verify", "--count", str(2 * args.count)],
-            env=env,
-            check=True,
-        )
+        child_numbers(env, "verify", 2 * args.count, args.batch)
+        baseline, _ = child_numbers(env, "baseline", args.count, args.batch)
     finally:
         sink.terminate()
         sink.wait(10)
+    print(f"{name}: worker {drain:.2f} s, CLI {cli:.2f} s, SMTP alone {baseline:.2f} s")
+    return {
+        "name": name,
+        "count": args.count,
+        "drain": drain,
+        "cpu": cpu,
+        "cli": cli,
+        "baseline": baseline,
+    }
+
+
+def print_table(rows: list[dict]) -> None:
+    """The Markdown table docs/performance.md keeps."""
+    print(f"\nload average (1 min) at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     print(
-        f"{name}: {args.count} emails drained in {drain:.2f} s in-process, {cli:.2f} s by the CLI"
+        "| database | emails | worker | emails/s | worker CPU per email "
+        "| `civic311 worker --once` (with start-up) | emails/s "
+        "| SMTP alone, no database | emails/s | worker ÷ SMTP alone |"
     )
-    return name, args.count, drain, cpu, cli
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for r in rows:
+        n = r["count"]
+        print(
+            f"| {r['name']} | {n} | {r['drain']:.2f} s | {n / r['drain']:.0f} "
+            f"| {1000 * r['cpu'] / n:.2f} ms | {r['cli']:.2f} s | {n / r['cli']:.0f} "
+            f"| {r['baseline']:.2f} s | {n / r['baseline']:.0f} "
+            f"| {r['baseline'] / r['drain']:.2f} |"
+        )
+
+
+def child_numbers(env: dict, step: str, count: int, batch: int) -> tuple[float, float]:
+    """Run one step in a fresh process; return the two numbers it prints (or zeros)."""
+    command = [sys.executable, __file__, "--child", step, "--count", str(count)]
+    done = subprocess.run(
+        [*command, "--batch", str(batch)], env=env, capture_output=True, text=True, check=True
+    )
+    last = (done.stdout.strip().splitlines() or ["0 0"])[-1].split()
+    return float(last[0]), float(last[1])
 
 
 def child(step: str, count: int, batch: int) -> int:
@@ -149,20 +148,37 @@ def child(step: str, count: int, batch: int) -> int:
     from civic311.notifications.worker import Worker
     from tests.support.outbox import queue_due_updates
 
-    service = Service.objects.get(service_code="4fd3b656e750846c53000004")
-    if step == "queue":
-        queue_due_updates(service, count)
-    elif step == "drain":
-        queue_due_updates(service, count)
+    if step in {"queue", "drain"}:
+        queue_due_updates(Service.objects.get(service_code=POTHOLE), count)
+    if step == "drain":
         worker = Worker(transport=mailer.transport_for(settings.CIVIC311), batch=batch)
         began, cpu_began = time.perf_counter(), time.process_time()
         tally = worker.drain()
-        seconds, cpu = time.perf_counter() - began, time.process_time() - cpu_began
+        print(time.perf_counter() - began, time.process_time() - cpu_began)
         assert tally.sent == count, tally
-        print(seconds, cpu)
     elif step == "verify":
         sent = OutboxMessage.objects.filter(status="sent").count()
         assert sent == count, f"{sent} of {count} emails sent"
+    elif step == "baseline":
+        message = OutboxMessage.objects.first()
+        assert message is not None
+        transport = mailer.transport_for(settings.CIVIC311)
+        began, cpu_began = time.perf_counter(), time.process_time()
+        transport.open()
+        for i in range(count):
+            transport.send(
+                mailer.compose(
+                    subject=message.subject,
+                    text=message.body_text,
+                    html=message.body_html,
+                    to=message.to_email,
+                    from_email=settings.CIVIC311.from_email,
+                    headers=message.headers,
+                    message_id=f"<baseline-{i}@bench>",
+                )
+            )
+        transport.close()
+        print(time.perf_counter() - began, time.process_time() - cpu_began)
     return 0
 
 
@@ -188,14 +204,12 @@ def recreate_postgres(url: str) -> str | None:
 
 
 def free_port() -> int:
-    from tests.support.smtp import free_port as probe
-
-    return probe()
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 def wait_for_port(port: int, timeout: float = 10) -> None:
-    import socket
-
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         with socket.socket() as probe:
