@@ -101,3 +101,18 @@ def test_an_smtp_outage_delays_the_emails_and_loses_none(pothole):
     ids = [m["Message-ID"] for m in sink.mailbox.messages]
     assert sorted(ids) == sorted(queued), "all 100 arrived, none twice"
     assert statuses() == {"sent": 100}
+
+
+def test_a_worker_stopped_mid_batch_hands_its_emails_back_and_nothing_repeats(pothole, smtp_sink):
+    queued = queue_due_updates(pothole, 400)
+    worker = civic311("worker", "--batch", "100", CIVIC311_SMTP_URL=smtp_sink.url, **FAST)
+    smtp_sink.mailbox.wait_for(30, timeout=60)
+    stop(worker)  # SIGTERM, as systemd or `civic311 run` sends it
+    assert statuses()["sending"] == 0, "a clean stop leaves no leased emails behind"
+    sent_so_far = OutboxMessage.objects.filter(status="sent").count()
+    assert sent_so_far == len(smtp_sink.mailbox.messages) < 400
+
+    finish(civic311("worker", "--once", CIVIC311_SMTP_URL=smtp_sink.url, **FAST))
+    ids = [m["Message-ID"] for m in smtp_sink.mailbox.wait_for(400)]
+    assert sorted(ids) == sorted(queued), "each email exactly once"
+    assert statuses() == {"sent": 400}
