@@ -105,6 +105,13 @@ def test_check_email_without_an_smtp_url_writes_a_file_and_says_so(tmp_path):
     assert b"To: ops@example.org" in written.read_bytes()
 
 
+def test_check_email_refuses_a_bad_address(smtp_sink, tmp_path):
+    result = check_email("ops at example", tmp_path, CIVIC311_SMTP_URL=smtp_sink.url)
+    assert result.returncode == 1
+    assert "'ops at example' is not an email address." in result.stderr
+    assert smtp_sink.mailbox.messages == []
+
+
 def test_check_email_refuses_a_bad_smtp_url_in_one_sentence(tmp_path):
     result = check_email("ops@example.org", tmp_path, CIVIC311_SMTP_URL="smtp://u:secret@host:x")
     assert result.returncode == 2

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.core.validators import validate_email
 
 from civic311.core import clock
 from civic311.notifications import mailer
@@ -17,6 +19,10 @@ class Command(BaseCommand):
         parser.add_argument("address", help="where to send the test email")
 
     def handle(self, *args, address: str, **options) -> None:
+        try:
+            validate_email(address)
+        except ValidationError:
+            raise CommandError(f"'{address}' is not an email address.") from None
         config = settings.CIVIC311
         transport = mailer.transport_for(config)
         message_id = new_message_id()
