@@ -267,3 +267,35 @@ def test_the_completion_email_shows_the_crews_photo(pothole, smtp_sink, settings
     assert f'<img src="{photo.thumbnail_url}"' in html and f'href="{photo.url}"' in html
     served = Client().get(photo.url.removeprefix(settings.BASE_URL))
     assert served.status_code == 200 and served["Content-Type"] == "image/jpeg"
+
+
+def test_a_caller_adding_their_report_gets_a_receipt_and_then_the_updates(pothole, smtp_sink):
+    t0 = clock.now()
+    request = file_pothole(pothole)
+    services.add_report(
+        request,
+        requester=services.Requester(first_name="Bo", email="bo@example.org"),
+        email_updates=True,
+        actor=None,
+        channel="phone",
+    )
+    services.add_report(  # a second caller who wants no email
+        request,
+        requester=services.Requester(first_name="Cy", email="cy@example.org"),
+        email_updates=False,
+        actor=None,
+        channel="phone",
+    )
+    deliver(smtp_sink.url)
+    smtp_sink.mailbox.wait_for(2)
+    (added,) = smtp_sink.mailbox.to("bo@example.org")
+    assert added["Subject"] == f"Added: {request.tracking_number} Pothole in Street"
+    text = text_of(added)
+    assert "Thank you, Bo. We added your report to a request the city already has" in text
+    assert "2 residents have reported this problem" in text
+    with clock.frozen_at(t0 + MINUTE):
+        services.change_status(request, status="fixed", actor=None, public_note="Patched.")
+    with clock.frozen_at(t0 + MINUTE + window()):
+        assert deliver(smtp_sink.url).sent == 2
+    assert len(smtp_sink.mailbox.to("bo@example.org")) == 2
+    assert smtp_sink.mailbox.to("cy@example.org") == []

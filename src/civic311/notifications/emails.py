@@ -87,12 +87,24 @@ def confirmation_url(subscription: Subscription) -> str:
     return settings.BASE_URL + reverse("notifications:confirm", args=[token])
 
 
-def receipt(request: ServiceRequest, subscription: Subscription) -> Email:
-    """The requester's receipt: tracking number, what happens next, the tracker link."""
+def receipt(
+    request: ServiceRequest,
+    subscription: Subscription,
+    *,
+    first_name: str = "",
+    added: bool = False,
+) -> Email:
+    """A reporter's receipt: tracking number, what happens next, the tracker link.
+
+    `added` when their report was added to a request the city already had.
+    """
     context = _context(request, subscription)
-    context["first_name"] = request.requester_first_name
+    context["first_name"] = first_name
     context["expected"] = request.expected_datetime
-    subject = f"Received: {request.tracking_number} {request.service.name}"
+    context["added"] = added
+    context["report_count"] = request.report_count
+    verb = "Added" if added else "Received"
+    subject = f"{verb}: {request.tracking_number} {request.service.name}"
     return _render("receipt", subject, context)
 
 

@@ -36,6 +36,7 @@ log = logging.getLogger(__name__)
 # A closed request keeps taking new followers this long (people still ask about it).
 SUBSCRIBE_AFTER_CLOSING = dt.timedelta(days=30)
 Kind = OutboxMessage.Kind
+Event = RequestEvent.Type
 
 
 def subscribe(
@@ -106,23 +107,36 @@ def unsubscribe(*, token: str) -> Subscription:
     return chain[-1]
 
 
-def welcome_requester(*, request: ServiceRequest) -> Subscription | None:
-    """Inside submit_request's transaction: subscribe the requester and queue their receipt."""
+def welcome_requester(
+    *, request: ServiceRequest, event: RequestEvent, email: str = "", first_name: str = ""
+) -> Subscription | None:
+    """Inside the transaction that filed a report: subscribe its reporter, queue their receipt.
+
+    `event` is the report's timeline event: the submission of a new request, or "reported
+    again" when a caller's report is added to an open one (then pass their `email` and
+    `first_name`; the request's own requester is the default).
+    """
     _require_transaction()
-    if request.is_test or not request.requester_email:
+    given = email or request.requester_email
+    if request.is_test or not given:
         return None
     try:
-        address = normalise_email(request.requester_email)
-    except ValidationFailed:
-        log.warning("request %s: requester email is not an address", request.tracking_number)
+        address = normalise_email(given)
+        subscription = _start(
+            request, address, confirmed=True, source=Subscription.Source.REQUESTER
+        )
+    except ValidationFailed as exc:  # not an address, or it already follows: nothing to add
+        log.info("request %s: no receipt (%s)", request.tracking_number, exc.message)
         return None
-    subscription = _start(request, address, confirmed=True, source=Subscription.Source.REQUESTER)
+    name = first_name or (request.requester_first_name if not email else "")
     _queue(
         kind=Kind.RECEIPT,
         request=request,
         subscription=subscription,
-        email=emails.receipt(request, subscription),
-        key=f"receipt:{subscription.pk}:{request.pk}",
+        email=emails.receipt(
+            request, subscription, first_name=name, added=event.type != Event.SUBMITTED
+        ),
+        key=f"receipt:{subscription.pk}:{event.pk}",
         due_at=clock.now(),
     )
     return subscription

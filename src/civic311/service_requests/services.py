@@ -152,7 +152,7 @@ def submit_request(
             at=now,
         )
         if email_updates:
-            alerts.welcome_requester(request=request)
+            alerts.welcome_requester(request=request, event=submitted)
     return request
 
 
@@ -404,7 +404,7 @@ def add_report(
             actor=actor,
         )
         locked.report_count += 1
-        _append(
+        again = _append(
             locked,
             Event.REPORTED_AGAIN,
             "Another resident reported this problem",
@@ -414,6 +414,10 @@ def add_report(
             at=now,
         )
         _save(locked)
+        if email_updates:
+            alerts.welcome_requester(
+                request=locked, event=again, email=requester.email, first_name=requester.first_name
+            )
     return locked
 
 
