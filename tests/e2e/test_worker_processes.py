@@ -36,6 +36,14 @@ def stop(process) -> str:
     return finish(process, timeout=30)
 
 
+def wait_until(condition, timeout: float) -> None:
+    """Poll `condition` until it holds; fail the test after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out waiting"
+        time.sleep(0.2)
+
+
 def statuses():
     return collections.Counter(OutboxMessage.objects.values_list("status", flat=True))
 
@@ -50,10 +58,13 @@ def test_a_worker_killed_mid_send_loses_nothing_and_repeats_at_most_the_email_in
     first.communicate(timeout=10)
     arrived_before_restart = len(smtp_sink.mailbox.messages)
     assert arrived_before_restart < 1000, "the kill came too late to test anything"
-    assert statuses()["sending"] > 0, "the dead worker should have left leased emails behind"
+    # Usually the dead worker leaves leased ("sending") emails behind, unless the kill fell
+    # between two batches; test_delivery_failures covers lease take-over deterministically.
 
     second = civic311("worker", CIVIC311_SMTP_URL=smtp_sink.url, **FAST)
-    smtp_sink.mailbox.wait_for(1000, timeout=90)
+    # The email on the wire at the kill may have arrived already; it is sent again once its
+    # lease runs out, so wait for the database to say all are sent, not for the mailbox.
+    wait_until(lambda: statuses() == {"sent": 1000}, timeout=90)
     time.sleep(0.5)  # anything sent twice would arrive now
     stop(second)
 
@@ -67,8 +78,10 @@ def test_a_worker_killed_mid_send_loses_nothing_and_repeats_at_most_the_email_in
 
 def test_two_workers_draining_together_send_each_email_exactly_once(pothole, smtp_sink):
     queued = queue_due_updates(pothole, 1000)
+    # The normal lease: nothing crashes here, and a worker starved of CPU for a few seconds on
+    # a busy machine must not see its emails taken over (that is the crash test's business).
     workers = [
-        civic311("worker", "--once", "--batch", "20", CIVIC311_SMTP_URL=smtp_sink.url, **FAST)
+        civic311("worker", "--once", "--batch", "20", CIVIC311_SMTP_URL=smtp_sink.url)
         for _ in range(2)
     ]
     outputs = [finish(w) for w in workers]
