@@ -155,3 +155,12 @@ def test_sandbox_requests_send_no_email(pothole):
 def test_an_invalid_requester_address_does_not_block_the_submission(pothole):
     request = file_pothole(pothole, email="not-an-address")
     assert request.pk and not OutboxMessage.objects.exists()
+
+
+def test_a_comment_from_an_app_is_announced_as_a_comment_not_as_the_city(pothole):
+    request = file_pothole(pothole)
+    services.add_comment(request, text="Still there this morning.", via="Chicago Works")
+    (message,) = updates()
+    assert "Comment received via Chicago Works" in message.body_text
+    assert "Comment: Still there this morning." in message.body_text
+    assert "From the city" not in message.body_text

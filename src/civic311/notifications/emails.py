@@ -189,6 +189,8 @@ def describe(request: ServiceRequest, event: RequestEvent) -> Change:
             return Change(headline, lines, note, link=tracker_url(event.to_value))
         case Event.REOPENED:
             return Change(headline, (), note, note_label="Why")
+        case Event.NOTE if event.details.get("via"):  # a resident's comment through an app
+            return Change(headline, (), note, note_label="Comment")
     return Change(headline, (), note)
 
 

@@ -468,6 +468,7 @@ def add_comment(
                 external_id=external_id,
             )
         _save(locked)
+        alerts.announce([event])
     return event
 
 
