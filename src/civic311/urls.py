@@ -14,6 +14,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("open311/", include("civic311.open311.urls")),
     path("staff/", include("civic311.staff.urls")),
+    path("subscriptions/", include("civic311.notifications.urls")),
     path("media/", include("civic311.media.urls")),
     # Resident pages: English at /requests/…, Spanish at /es/requests/…, so the language is
     # part of the address and a CDN can cache each page (docs/adr/0008-resident-pages-cacheable.md).

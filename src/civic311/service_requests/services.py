@@ -27,6 +27,7 @@ from civic311.core.errors import InvalidTransition, ValidationFailed
 from civic311.geo import lookup
 from civic311.media.processing import ProcessedPhoto
 from civic311.media.services import save_photos
+from civic311.notifications import services as alerts
 from civic311.service_requests import workflow
 from civic311.service_requests.models import (
     Channel,
@@ -87,8 +88,13 @@ def submit_request(
     via: str = "",
     is_test: bool = False,
     photos: Sequence[ProcessedPhoto] = (),
+    email_updates: bool = True,
 ) -> ServiceRequest:
-    """File a new request: validate, locate, route, number it, and open its timeline."""
+    """File a new request: validate, locate, route, number it, and open its timeline.
+
+    With `email_updates` (the default) a requester who gave an email address follows the
+    request and gets a receipt; pass False when they opted out.
+    """
     _authorize(actor, None, "file")
     answers = validate_attributes(attribute_rules(service), attributes or {})
     _check_description(description)
@@ -146,6 +152,8 @@ def submit_request(
             details={"department": department.code},
             at=now,
         )
+        if email_updates:
+            alerts.welcome_requester(request=request, event=submitted)
     return request
 
 
@@ -189,6 +197,7 @@ def change_status(
                 is_public=False,
             )
         _save(locked)
+        alerts.announce([changed])
     return locked
 
 
@@ -211,6 +220,7 @@ def add_note(
             is_public=public,
         )
         _save(locked)
+        alerts.announce([event])
     return event
 
 
@@ -245,7 +255,7 @@ def transfer(
         summary = f"Transferred to {to_department.public_name}"
         if new_service.pk != old_service.pk:
             summary += f" as {new_service.name}"
-        _append(
+        transferred = _append(
             locked,
             Event.TRANSFERRED,
             summary,
@@ -261,6 +271,7 @@ def transfer(
             },
         )
         _save(locked)
+        alerts.announce([transferred])
     return locked
 
 
@@ -286,7 +297,7 @@ def mark_duplicate(
         locked.duplicate_of = locked_parent
         _apply_status(locked, workflow.Status.DUPLICATE)
         locked.status_notes = f"Duplicate of {locked_parent.tracking_number}"
-        _append(
+        marked = _append(
             locked,
             Event.DUPLICATE_MARKED,
             f"Marked as a duplicate of {locked_parent.tracking_number}",
@@ -307,6 +318,9 @@ def mark_duplicate(
         )
         _save(locked)
         _save(locked_parent)
+        # Tell the duplicate's followers first, then they follow the parent from now on.
+        alerts.announce([marked])
+        alerts.follow_parent(duplicate=locked, parent=locked_parent)
     return locked
 
 
@@ -319,7 +333,7 @@ def reopen(request: ServiceRequest, *, actor: User | None, reason: str = "") -> 
         old = locked.status
         locked.duplicate_of = None
         _apply_status(locked, workflow.Status.OPEN)
-        _append(
+        reopened = _append(
             locked,
             Event.REOPENED,
             "Request reopened",
@@ -329,6 +343,7 @@ def reopen(request: ServiceRequest, *, actor: User | None, reason: str = "") -> 
             to_value=workflow.Status.OPEN,
         )
         _save(locked)
+        alerts.announce([reopened])
     return locked
 
 
@@ -390,7 +405,7 @@ def add_report(
             actor=actor,
         )
         locked.report_count += 1
-        _append(
+        again = _append(
             locked,
             Event.REPORTED_AGAIN,
             "Another resident reported this problem",
@@ -400,6 +415,10 @@ def add_report(
             at=now,
         )
         _save(locked)
+        if email_updates:
+            alerts.welcome_requester(
+                request=locked, event=again, email=requester.email, first_name=requester.first_name
+            )
     return locked
 
 
@@ -450,6 +469,7 @@ def add_comment(
                 external_id=external_id,
             )
         _save(locked)
+        alerts.announce([event])
     return event
 
 
