@@ -140,7 +140,7 @@ def test_the_api_skips_the_site_middleware(client, chicago):
     assert api.status_code == 200
     assert "Content-Language" not in api and "Vary" not in api and not api.cookies
     assert api["X-Content-Type-Options"] == "nosniff"  # the security headers still apply
-    # The resident site takes its language from the address (/es/…, docs/adr/0008).
+    # The resident site takes its language from the address (/es/…, docs/adr/0009).
     site = client.get("/es/", HTTP_ACCEPT_LANGUAGE="es")
     assert site["X-Frame-Options"] == "DENY" and site["Content-Language"] == "es"
 
