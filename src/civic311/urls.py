@@ -14,9 +14,12 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("open311/", include("civic311.open311.urls")),
     path("staff/", include("civic311.staff.urls")),
-    path("subscriptions/", include("civic311.notifications.urls")),
     path("media/", include("civic311.media.urls")),
-    # Resident pages: English at /requests/…, Spanish at /es/requests/…, so the language is
-    # part of the address and a CDN can cache each page (docs/adr/0008-resident-pages-cacheable.md).
-    *i18n_patterns(path("", include("civic311.public.urls")), prefix_default_language=False),
+    # Resident pages and the email links: English at /requests/…, Spanish at /es/requests/…,
+    # so the language is in the address and a CDN can cache each page (docs/adr/0009).
+    *i18n_patterns(
+        path("subscriptions/", include("civic311.notifications.urls")),
+        path("", include("civic311.public.urls")),
+        prefix_default_language=False,
+    ),
 ]

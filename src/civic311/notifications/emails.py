@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from civic311.media.models import Photo as StoredPhoto
 from civic311.notifications import tokens
@@ -65,14 +67,20 @@ class Change:
     headline: str
     lines: tuple[str, ...] = ()
     note: str = ""
-    note_label: str = "From the city"
+    note_label: str = ""  # describe() always names it, in the email's language
     link: str = ""
     photos: tuple[Photo, ...] = ()
 
 
 def tracker_url(number: str) -> str:
-    """The absolute address of a request's tracker page."""
-    return f"{settings.BASE_URL}/requests/{number}"
+    """The absolute address of a request's tracker page, in the active language (/es/…)."""
+    return settings.BASE_URL + reverse("public:tracker", kwargs={"number": number})
+
+
+def language_of(subscription: Subscription | None) -> str:
+    """The language a follower's emails are written in (the site's default when unknown)."""
+    chosen = subscription.language if subscription is not None else ""
+    return chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
 
 
 def unsubscribe_url(subscription_id: int) -> str:
@@ -98,37 +106,46 @@ def receipt(
 
     `added` when their report was added to a request the city already had.
     """
-    context = _context(request, subscription)
-    context["first_name"] = first_name
-    context["expected"] = request.expected_datetime
-    context["added"] = added
-    context["report_count"] = request.report_count
-    verb = "Added" if added else "Received"
-    subject = f"{verb}: {request.tracking_number} {request.service.name}"
-    return _render("receipt", subject, context)
+    with translation.override(language_of(subscription)):
+        context = _context(request, subscription)
+        context["first_name"] = first_name
+        context["expected"] = request.expected_datetime
+        context["added"] = added
+        context["report_count"] = request.report_count
+        words = {"number": request.tracking_number, "service": request.service.name}
+        if added:
+            subject = _("Added: %(number)s %(service)s") % words
+        else:
+            subject = _("Received: %(number)s %(service)s") % words
+        return _render("receipt", subject, context)
 
 
 def confirmation(request: ServiceRequest, subscription: Subscription) -> Email:
     """The double opt-in email with the confirmation link."""
-    context = _context(request, subscription)
-    context["confirm_url"] = confirmation_url(subscription)
-    context["days"] = CONFIRMATION_DAYS
-    subject = f"Confirm email alerts for {request.tracking_number}"
-    return _render("confirmation", subject, context)
+    with translation.override(language_of(subscription)):
+        context = _context(request, subscription)
+        context["confirm_url"] = confirmation_url(subscription)
+        context["days"] = CONFIRMATION_DAYS
+        subject = _("Confirm email alerts for %(number)s") % {"number": request.tracking_number}
+        return _render("confirmation", subject, context)
 
 
-def update_for_followers(request: ServiceRequest, events: Sequence[RequestEvent]) -> Email:
+def update_for_followers(
+    request: ServiceRequest, events: Sequence[RequestEvent], *, language: str = ""
+) -> Email:
     """The email announcing one or more public changes, oldest first, for every follower.
 
-    Rendered once with a placeholder link; `personalise` gives each follower their own.
+    Rendered once per language with a placeholder link; `personalise` gives each follower
+    their own.
     """
-    changes = [describe(request, event) for event in events]
-    context = _context(request, None)
-    context["changes"] = changes
-    subject = update_subject(request, events[-1], key_event(events))
-    if len(events) > 1:
-        subject += f" ({len(events)} updates)"
-    return _render("update", subject, context)
+    with translation.override(language or settings.LANGUAGE_CODE):
+        changes = [describe(request, event) for event in events]
+        context = _context(request, None)
+        context["changes"] = changes
+        subject = update_subject(request, events[-1], key_event(events))
+        if len(events) > 1:
+            subject += " " + _("(%(count)s updates)") % {"count": len(events)}
+        return _render("update", subject, context)
 
 
 def personalise(email: Email, subscription: Subscription) -> Email:
@@ -150,48 +167,64 @@ def key_event(events: Sequence[RequestEvent]) -> RequestEvent:
 
 def update_subject(request: ServiceRequest, last: RequestEvent, key: RequestEvent) -> str:
     """The subject of an update email, led by its most important change."""
-    number = request.tracking_number
+    words = {
+        "number": request.tracking_number,
+        "service": request.service.name,
+        "to": key.to_value,
+    }
     match key.type:
         case Event.CLOSED if key.to_value == workflow.Status.FIXED:
-            return f"Completed: {number} {request.service.name}"
+            return _("Completed: %(number)s %(service)s") % words
         case Event.CLOSED:
-            return f"Closed: {number} ({timeline.status_words(key.to_value)})"
+            words["status"] = timeline.status_words(key.to_value)
+            return _("Closed: %(number)s (%(status)s)") % words
         case Event.DUPLICATE_MARKED:
-            return f"{number} is a duplicate of {key.to_value}"
+            return _("%(number)s is a duplicate of %(to)s") % words
         case Event.REOPENED:
-            return f"Reopened: {number} {request.service.name}"
+            return _("Reopened: %(number)s %(service)s") % words
         case Event.TRANSFERRED:
-            return f"{number} was transferred to {key.to_value}"
+            return _("%(number)s was transferred to %(to)s") % words
         case Event.STATUS_CHANGED:
-            return f"{number} is now {timeline.status_words(key.to_value)}"
-    return f"Update on {number} {request.service.name}"
+            words["status"] = timeline.status_words(key.to_value)
+            return _("%(number)s is now %(status)s") % words
+    return _("Update on %(number)s %(service)s") % words
 
 
 def describe(request: ServiceRequest, event: RequestEvent) -> Change:
     """One public event as a Change: plain headline, the detail lines, the public note."""
     headline = timeline.headline(event)
     note = event.description.strip()
+    words = {
+        "to": event.to_value,
+        "from": event.from_value,
+        "number": request.tracking_number,
+    }
     match event.type:
         case Event.CLOSED if event.to_value == workflow.Status.FIXED:
             photos = crew_photos(request, event)
-            return Change("Completed", (headline,), note, "Closing note", photos=photos)
+            return Change(_("Completed"), (headline,), note, _("Closing note"), photos=photos)
         case Event.TRANSFERRED:
             lines: tuple[str, ...] = (
-                f"{event.to_value} has it now (it was with {event.from_value}).",
-                f"Your tracking number stays {request.tracking_number}.",
+                _("%(to)s has it now (it was with %(from)s).") % words,
+                _("Your tracking number stays %(number)s.") % words,
             )
-            return Change(headline, lines, note, note_label="Why")
+            return Change(headline, lines, note, note_label=_("Why"))
         case Event.DUPLICATE_MARKED:
             lines = (
-                "Another report of the same problem is being handled under "
-                f"{event.to_value}. You now follow {event.to_value} and get its updates instead.",
+                _(
+                    "Another report of the same problem is being handled under %(to)s. "
+                    "You now follow %(to)s and get its updates instead."
+                )
+                % words,
             )
-            return Change(headline, lines, note, link=tracker_url(event.to_value))
+            return Change(
+                headline, lines, note, _("From the city"), link=tracker_url(event.to_value)
+            )
         case Event.REOPENED:
-            return Change(headline, (), note, note_label="Why")
+            return Change(headline, (), note, note_label=_("Why"))
         case Event.NOTE if event.details.get("via"):  # a resident's comment through an app
-            return Change(headline, (), note, note_label="Comment")
-    return Change(headline, (), note)
+            return Change(headline, (), note, note_label=_("Comment"))
+    return Change(headline, (), note, _("From the city"))
 
 
 def crew_photos(request: ServiceRequest, event: RequestEvent) -> tuple[Photo, ...]:

@@ -32,6 +32,11 @@ class Subscription(models.Model):
     )
     email = models.EmailField(help_text="Lower-cased, so one address follows a request once.")
     source = models.CharField(max_length=16, choices=Source.choices)
+    language = models.CharField(
+        max_length=8,
+        blank=True,
+        help_text="The language this follower's emails are written in (en, es); blank is English.",
+    )
     created_at = models.DateTimeField(help_text="When this (re)subscription was asked for.")
     confirmed_at = models.DateTimeField(null=True, blank=True)
     unsubscribed_at = models.DateTimeField(null=True, blank=True)

@@ -20,6 +20,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from civic311.core import clock
 from civic311.core.errors import NotFound, ValidationFailed
@@ -40,20 +42,33 @@ Event = RequestEvent.Type
 
 
 def subscribe(
-    *, request: ServiceRequest, email: str, confirmed: bool = False, source: str = "tracker"
+    *,
+    request: ServiceRequest,
+    email: str,
+    confirmed: bool = False,
+    source: str = "tracker",
+    language: str = "",
 ) -> Subscription:
-    """Follow a request by email; unless `confirmed`, queue the double opt-in email."""
+    """Follow a request by email; unless `confirmed`, queue the double opt-in email.
+
+    `language` (e.g. "es") is the language of the follower's emails; blank means English.
+    """
     address = normalise_email(email)
     with transaction.atomic():
         target = _followed_request(request)
         _check_accepts_followers(target)
         try:
             with transaction.atomic():
-                subscription = _start(target, address, confirmed=confirmed, source=source)
+                subscription = _start(
+                    target, address, confirmed=confirmed, source=source, language=language
+                )
         except IntegrityError:
             # Someone subscribed the same address a moment ago.
             raise ValidationFailed(
-                {"email": f"{address} already follows {target.tracking_number}."}
+                {
+                    "email": _("%(address)s already follows %(number)s.")
+                    % {"address": address, "number": target.tracking_number}
+                }
             ) from None
         if not confirmed:
             _queue_confirmation(target, subscription)
@@ -64,18 +79,20 @@ def confirm_subscription(*, token: str) -> Subscription:
     """Confirm a pending subscription from its emailed link; the alerts start."""
     found = tokens.read_confirmation_token(token)
     if found is None:
-        raise NotFound("This confirmation link is not valid or has expired.")
+        raise NotFound(_("This confirmation link is not valid or has expired."))
     subscription_id, stamp = found
     with transaction.atomic():
         subscription = _locked_subscription(subscription_id)
         if subscription is None or tokens.generation(subscription.created_at) != stamp:
-            raise NotFound("This confirmation link is out of date; subscribe again.")
+            raise NotFound(_("This confirmation link is out of date; subscribe again."))
         if subscription.moved_to_id:
             return _final(subscription)
         if subscription.is_active:
             return subscription
         if subscription.unsubscribed_at or subscription.is_expired:
-            raise NotFound("This confirmation link has expired or was cancelled; subscribe again.")
+            raise NotFound(
+                _("This confirmation link has expired or was cancelled; subscribe again.")
+            )
         subscription.confirmed_at = clock.now()
         subscription.save(update_fields=["confirmed_at"])
         parent = subscription.request.duplicate_of
@@ -88,11 +105,11 @@ def unsubscribe(*, token: str) -> Subscription:
     """Stop a subscription (and whatever it was folded into) from its one-click link."""
     subscription_id = tokens.read_unsubscribe_token(token)
     if subscription_id is None:
-        raise NotFound("This unsubscribe link is not valid.")
+        raise NotFound(_("This unsubscribe link is not valid."))
     with transaction.atomic():
         subscription = _locked_subscription(subscription_id)
         if subscription is None:
-            raise NotFound("This subscription no longer exists; you will get no more emails.")
+            raise NotFound(_("This subscription no longer exists; you will get no more emails."))
         chain = [subscription]
         while chain[-1].moved_to_id and len(chain) < 10:
             chain.append(Subscription.objects.select_for_update().get(pk=chain[-1].moved_to_id))
@@ -122,8 +139,13 @@ def welcome_requester(
         return None
     try:
         address = normalise_email(given)
+        # The reporter reads their emails in the language they filed in (the page's).
         subscription = _start(
-            request, address, confirmed=True, source=Subscription.Source.REQUESTER
+            request,
+            address,
+            confirmed=True,
+            source=Subscription.Source.REQUESTER,
+            language=translation.get_language() or "",
         )
     except ValidationFailed as exc:  # not an address, or it already follows: nothing to add
         log.info("request %s: no receipt (%s)", request.tracking_number, exc.message)
@@ -175,12 +197,17 @@ def normalise_email(email: str) -> str:
     """The address trimmed and lower-cased, or ValidationFailed with a sentence."""
     address = (email or "").strip().lower()
     if not address:
-        raise ValidationFailed({"email": "Enter an email address."})
+        raise ValidationFailed({"email": _("Enter an email address.")})
     try:
         validate_email(address)
     except ValidationError:
         raise ValidationFailed(
-            {"email": f"'{address}' is not an email address; it should look like name@example.org."}
+            {
+                "email": _(
+                    "'%(address)s' is not an email address; it should look like name@example.org."
+                )
+                % {"address": address}
+            }
         ) from None
     return address
 
@@ -206,13 +233,18 @@ def _check_accepts_followers(request: ServiceRequest) -> None:
     if closed is not None and clock.now() - closed > SUBSCRIBE_AFTER_CLOSING:
         raise ValidationFailed(
             {
-                "email": f"{request.tracking_number} was closed more than "
-                f"{SUBSCRIBE_AFTER_CLOSING.days} days ago, so it takes no new email alerts."
+                "email": _(
+                    "%(number)s was closed more than %(days)s days ago, "
+                    "so it takes no new email alerts."
+                )
+                % {"number": request.tracking_number, "days": SUBSCRIBE_AFTER_CLOSING.days}
             }
         )
 
 
-def _start(request: ServiceRequest, address: str, *, confirmed: bool, source: str) -> Subscription:
+def _start(
+    request: ServiceRequest, address: str, *, confirmed: bool, source: str, language: str = ""
+) -> Subscription:
     """Create the subscription, or restart an expired, cancelled or moved one."""
     now = clock.now()
     existing = (
@@ -223,21 +255,29 @@ def _start(request: ServiceRequest, address: str, *, confirmed: bool, source: st
             request=request,
             email=address,
             source=source,
+            language=language,
             created_at=now,
             confirmed_at=now if confirmed else None,
         )
     if existing.is_active:
         raise ValidationFailed(
-            {"email": f"{address} already gets email alerts for {request.tracking_number}."}
+            {
+                "email": _("%(address)s already gets email alerts for %(number)s.")
+                % {"address": address, "number": request.tracking_number}
+            }
         )
     if existing.state == "pending" and not confirmed:
         raise ValidationFailed(
             {
-                "email": f"We already sent a confirmation link to {address}; "
-                "follow it to start the alerts."
+                "email": _(
+                    "We already sent a confirmation link to %(address)s; "
+                    "follow it to start the alerts."
+                )
+                % {"address": address}
             }
         )
     existing.source = source
+    existing.language = language or existing.language
     existing.created_at = now
     existing.confirmed_at = now if confirmed else None
     existing.unsubscribed_at = None
@@ -300,12 +340,15 @@ class _UpdateRenderer:
 
     def __init__(self, request: ServiceRequest) -> None:
         self.request = request
-        self.rendered: dict[tuple[int, ...], emails.Email] = {}
+        self.rendered: dict[tuple[str, tuple[int, ...]], emails.Email] = {}
 
     def __call__(self, subscription: Subscription, events: list[RequestEvent]) -> emails.Email:
-        key = tuple(e.pk for e in events)
+        language = emails.language_of(subscription)
+        key = (language, tuple(e.pk for e in events))
         if key not in self.rendered:
-            self.rendered[key] = emails.update_for_followers(self.request, events)
+            self.rendered[key] = emails.update_for_followers(
+                self.request, events, language=language
+            )
         return emails.personalise(self.rendered[key], subscription)
 
 

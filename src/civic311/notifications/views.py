@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
@@ -46,7 +47,7 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
 
 def _page(request: HttpRequest, template: str, subscription, **extra) -> HttpResponse:
     if subscription is None:
-        return _gone(request, "This link is not valid or has expired.")
+        return _gone(request, _("This link is not valid or has expired."))
     number = subscription.request.tracking_number
     context = {
         "subscription": subscription,
