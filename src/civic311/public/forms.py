@@ -42,6 +42,16 @@ class TrackForm(forms.Form):
     )
 
 
+class SubscribeForm(forms.Form):
+    """The "stay up to date" box: one email address to follow a request."""
+
+    email = forms.EmailField(
+        label=_("Your email address"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+
 class RecentFilterForm(forms.Form):
     """Filters of the home page's list of recent requests (all optional, GET)."""
 

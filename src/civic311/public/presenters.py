@@ -12,6 +12,8 @@ from django.http import QueryDict
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from civic311.core import clock
+from civic311.notifications.services import SUBSCRIBE_AFTER_CLOSING
 from civic311.public.selectors import TrackerData
 from civic311.service_requests import timeline, workflow
 from civic311.service_requests.models import RequestEvent, ServiceRequest
@@ -119,4 +121,11 @@ def tracker_context(data: TrackerData) -> dict:
         "photos": data.photos,
         "parent": parent if parent is not None and not parent.is_test else None,
         "ward": request.ward,
+        "takes_followers": takes_followers(request),
     }
+
+
+def takes_followers(request: ServiceRequest) -> bool:
+    """False once a request has been closed too long to take new email alerts."""
+    closed = request.closed_datetime
+    return closed is None or clock.now() - closed <= SUBSCRIBE_AFTER_CLOSING

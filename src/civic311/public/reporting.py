@@ -109,6 +109,7 @@ def file(draft: ReportDraft, form: ReportForm) -> ServiceRequest:
             description=form.cleaned_data["description"],
             attributes=form.attribute_answers(),
             requester=form.requester(),
+            email_updates=form.cleaned_data["email_updates"],
         )
     except ValidationFailed as refusal:
         for key, sentence in refusal.errors.items():

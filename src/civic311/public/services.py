@@ -68,8 +68,13 @@ def file_draft(
     description: str,
     attributes: Mapping[str, Sequence[str]],
     requester: Requester,
+    email_updates: bool,
 ) -> ServiceRequest:
-    """File the draft as a web request, or return the request it already became."""
+    """File the draft as a web request, or return the request it already became.
+
+    With `email_updates` the resident follows it by email (a receipt first), in the language
+    of the page they filed from.
+    """
     with transaction.atomic():
         draft = _locked_draft(token)
         if draft.is_filed:
@@ -83,6 +88,7 @@ def file_draft(
             attributes=attributes,
             requester=requester,
             photos=photos,
+            email_updates=email_updates,
         )
         # The request now holds what the resident typed; the draft keeps only the link.
         draft.request = request

@@ -10,6 +10,7 @@ urlpatterns = [
     path("track", views.track, name="track"),
     path("requests/<str:number>", views.tracker, name="tracker"),
     path("requests/<str:number>/updates.atom", feeds.RequestUpdatesFeed(), name="feed"),
+    path("requests/<str:number>/subscribe", views.subscribe, name="subscribe"),
     path("report/", views.report_choose, name="report"),
     path("report/review/<str:token>/", views.report_review, name="report_review"),
     path("report/done/<str:token>/", views.report_done, name="report_done"),

@@ -2,7 +2,7 @@
 
 Pages anyone may see (home, the service list, the tracker) carry no cookie,
 no CSRF token and no per-person content, so a CDN may cache them for a
-minute (docs/adr/0008). Pages of a report in progress are private to the
+minute (docs/adr/0009). Pages of a report in progress are private to the
 browser that started it: their draft tokens live in its session.
 """
 
@@ -11,15 +11,17 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.utils.cache import add_never_cache_headers, patch_cache_control, patch_vary_headers
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from civic311.core import clock
 from civic311.core.errors import NotFound, ValidationFailed
+from civic311.notifications import services as alerts
 from civic311.public import presenters, reporting, selectors
-from civic311.public.forms import RecentFilterForm, TrackForm
-from civic311.service_requests.selectors import find_by_typed_number
+from civic311.public.forms import RecentFilterForm, SubscribeForm, TrackForm
+from civic311.service_requests.selectors import find_by_typed_number, get_by_tracking_number
 
 PUBLIC_MAX_AGE = 60
 DRAFTS_KEY = "public.report_drafts"
@@ -94,6 +96,35 @@ def tracker(request: HttpRequest, number: str) -> HttpResponse:
         return _not_found(request, typed=number, number=canonical, status=404)
     context = presenters.tracker_context(data)
     return _cacheable(render(request, "public/tracker.html", context))
+
+
+@csrf_exempt  # safe without a token: double opt-in (docs/adr/0009)
+@never_cache
+@require_http_methods(["GET", "POST"])
+def subscribe(request: HttpRequest, number: str) -> HttpResponse:
+    """Stay up to date: ask for email alerts on a request; the emailed link starts them."""
+    try:
+        followed = get_by_tracking_number(number)
+    except NotFound:
+        return _not_found(request, typed=number, number=number, status=404)
+    form = SubscribeForm(request.POST or None)
+    subscription = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            subscription = alerts.subscribe(
+                request=followed,
+                email=form.cleaned_data["email"],
+                source="tracker",
+                language=request.LANGUAGE_CODE,
+            )
+        except ValidationFailed as refusal:
+            form.add_error("email", refusal.errors.get("email", refusal.message))
+    fragment = request.headers.get("HX-Request") == "true"
+    template = "public/_subscribe_box.html" if fragment else "public/subscribe.html"
+    context = {"sr": followed, "form": form, "subscription": subscription}
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 # --- report a problem ------------------------------------------------------------

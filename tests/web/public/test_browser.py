@@ -1,22 +1,28 @@
-"""The resident site in a real headless Chromium: file, confirm, track; phone size; Spanish; no JS.
+"""The resident site in a real headless Chromium: file, confirm, track, subscribe; phone; Spanish.
 
-Every page of the flow is screenshotted into var/test-artifacts/ and checked
-with axe-core. The browser may not leave the live server: map tiles are
+The email steps go through the real outbox worker to a real SMTP server (the
+`smtp_sink`). Every page of the flow is screenshotted into var/test-artifacts/
+and checked with axe-core. The browser may not leave the live server: map tiles are
 refused, which is also how the form must work when a city's tiles are down.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from PIL import Image
 
+from civic311.core import clock
 from civic311.service_requests import services
 from civic311.service_requests.models import ServiceRequest
 from tests.support.browser import ARTIFACTS, serious_axe_violations
+from tests.support.mail import deliver, text_of
+from tests.web.public.test_subscribe import confirm_link
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
@@ -37,6 +43,13 @@ class Words:
     email_label: str
     ribbon_open: str
     work_scheduled: str
+    email_updates: str
+    your_email: str
+    email_me: str
+    check_inbox: str
+    confirm: str
+    following: str
+    scheduled_subject: str
 
 
 ENGLISH = Words(
@@ -50,6 +63,13 @@ ENGLISH = Words(
     email_label="Email",
     ribbon_open="Open",
     work_scheduled="Work scheduled",
+    email_updates="Email me when this request changes",
+    your_email="Your email address",
+    email_me="Email me",
+    check_inbox="Check your inbox.",
+    confirm="Confirm alerts",
+    following="You are following",
+    scheduled_subject="is now Work scheduled",
 )
 SPANISH = Words(
     prefix="/es",
@@ -62,6 +82,13 @@ SPANISH = Words(
     email_label="Correo electrónico",
     ribbon_open="Abierta",
     work_scheduled="Trabajo programado",
+    email_updates="Enviarme un correo cuando esta solicitud cambie",
+    your_email="Su correo electrónico",
+    email_me="Avísenme",
+    check_inbox="Revise su bandeja de entrada.",
+    confirm="Confirmar las alertas",
+    following="Está siguiendo",
+    scheduled_subject="ahora está: Trabajo programado",
 )
 
 
@@ -122,7 +149,8 @@ def file_a_pothole(page, words: Words, photo: Path, tag: str, width: int | None 
     page.get_by_label(words.description_label).fill("Deep hole, about a foot wide.")
     page.locator("#id_photos").set_input_files(str(photo))
     page.locator("[data-photo-previews] img").wait_for()
-    page.get_by_label(words.email_label, exact=True).fill("resident@example.org")
+    page.get_by_label(words.email_label, exact=True).fill(f"{tag}-resident@example.org")
+    page.get_by_label(words.email_updates).check()
     check_page(page, f"{tag}-report-details", width=width)
     page.get_by_role("button", name=words.review).click()
 
@@ -138,53 +166,85 @@ def file_a_pothole(page, words: Words, photo: Path, tag: str, width: int | None 
     return number
 
 
-def follow_it(page, words: Words, number: str, tag: str, width: int | None = None) -> None:
-    """Confirmation → tracker: the request with its photo, then a status change shows up."""
+def follow_it(page, words: Words, number: str, tag: str, sink, width: int | None = None) -> None:
+    """Confirmation → tracker with the photo → subscribe → confirm by email → a change arrives."""
     page.get_by_role("link", name=words.follow).click()
     page.wait_for_url(re.compile(rf"/requests/{number}$"))
+    tracker_url = page.url
     assert words.ribbon_open in page.get_by_test_id("ribbon").text_content()
     photo = page.locator(".photos img").first
     photo.wait_for()
     assert page.evaluate("(img) => img.complete && img.naturalWidth > 0", photo.element_handle())
     check_page(page, f"{tag}-tracker", width=width)
 
+    # A neighbour asks for alerts from the tracker page (htmx swaps the box in place).
+    neighbour = f"{tag}-neighbour@example.org"
+    page.get_by_label(words.your_email).fill(neighbour)
+    page.get_by_role("button", name=words.email_me, exact=True).click()
+    page.get_by_text(words.check_inbox).wait_for()
+    shoot(page, f"{tag}-tracker-subscribed")
+
+    # The worker sends the receipt and the double opt-in email through a real SMTP server.
+    deliver(sink.url)
+    sink.mailbox.wait_for(2)
+    (receipt,) = sink.mailbox.to(f"{tag}-resident@example.org")
+    assert number in receipt["Subject"]
+    (confirmation,) = sink.mailbox.to(neighbour)
+    assert number in confirmation["Subject"]
+    page.goto(page.base + confirm_link(confirmation))
+    check_page(page, f"{tag}-subscription-confirm", width=width)
+    page.get_by_role("button", name=words.confirm).click()
+    page.get_by_role("heading", name=re.compile(words.following)).wait_for()
+    shoot(page, f"{tag}-subscription-confirmed")
+
+    # The city schedules the work: the page shows it, and both followers get an email.
     request = ServiceRequest.objects.get(tracking_number=number)
     services.change_status(request, status="action_scheduled", actor=None, public_note="Crew A.")
-    page.reload()
+    page.goto(tracker_url)
     assert words.work_scheduled in page.get_by_test_id("ribbon").text_content()
     assert "Crew A." in page.locator(".timeline").inner_text()
     shoot(page, f"{tag}-tracker-updated")
+    # Changes are folded for the alert window before they are sent; move past it.
+    window = dt.timedelta(minutes=settings.CIVIC311.alert_window_minutes + 1)
+    with clock.frozen_at(clock.now() + window):
+        deliver(sink.url)
+    sink.mailbox.wait_for(4)
+    for address in (neighbour, f"{tag}-resident@example.org"):
+        update = sink.mailbox.to(address)[-1]
+        assert update["Subject"] == f"{number} {words.scheduled_subject}"
+        assert "Crew A." in text_of(update)
 
 
-def test_file_a_pothole_with_a_photo_and_a_pin_and_follow_it(page, pothole, photo_file):
+def test_file_a_pothole_with_a_photo_and_a_pin_and_follow_it(page, pothole, photo_file, smtp_sink):
     stay_local(page)
     number = file_a_pothole(page, ENGLISH, photo_file, "desktop")
     request = ServiceRequest.objects.get(tracking_number=number)
     assert request.lat is not None and request.ward_id is not None
     assert request.channel == "web" and request.photos.count() == 1
-    follow_it(page, ENGLISH, number, "desktop")
+    follow_it(page, ENGLISH, number, "desktop", smtp_sink)
 
 
-def test_the_same_flow_on_a_390px_phone(chromium, live_server, pothole, photo_file):
+def test_the_same_flow_on_a_390px_phone(chromium, live_server, pothole, photo_file, smtp_sink):
     context = chromium.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
     page = context.new_page()
     page.base = live_server.url
     try:
         stay_local(page)
         number = file_a_pothole(page, ENGLISH, photo_file, "phone", width=390)
-        follow_it(page, ENGLISH, number, "phone", width=390)
+        follow_it(page, ENGLISH, number, "phone", smtp_sink, width=390)
     finally:
         context.close()
 
 
-def test_the_same_flow_in_spanish(page, pothole, photo_file):
+def test_the_same_flow_in_spanish(page, pothole, photo_file, smtp_sink):
     stay_local(page)
     number = file_a_pothole(page, SPANISH, photo_file, "spanish")
     assert page.locator("html").get_attribute("lang") == "es"
     assert "Gracias" in page.locator("h1").inner_text()
-    follow_it(page, SPANISH, number, "spanish")
-    assert "Transportation" in page.locator(".timeline").inner_text()
-    assert "Enviada a" in page.locator(".timeline").inner_text()
+    follow_it(page, SPANISH, number, "spanish", smtp_sink)
+    assert "Enviada a Transportation" in page.locator(".timeline").inner_text()
+    receipt = smtp_sink.mailbox.to("spanish-resident@example.org")[0]
+    assert receipt["Subject"].startswith(f"Recibida: {number}")
 
 
 def test_without_javascript_a_request_is_filed_by_address_and_tracked(
