@@ -272,6 +272,12 @@ def test_without_javascript_a_request_is_filed_by_address_and_tracked(
         assert "Filed with scripts off." in page.locator(".facts").inner_text()
         assert "121 N LaSalle St" in page.locator(".facts").inner_text()
         shoot(page, "nojs-tracker")
+
+        page.get_by_label("Your email address").fill("nojs@example.org")
+        page.get_by_role("button", name="Email me", exact=True).click()
+        page.wait_for_url(re.compile(rf"/requests/{number}/subscribe$"))
+        assert "Check your inbox." in page.locator("main").inner_text()
+        shoot(page, "nojs-subscribed")
     finally:
         context.close()
 
