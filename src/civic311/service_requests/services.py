@@ -329,19 +329,7 @@ def reopen(request: ServiceRequest, *, actor: User | None, reason: str = "") -> 
     with transaction.atomic():
         locked = _lock(request)
         _authorize(actor, locked, "reopen")
-        workflow.check_reopen(locked.status)
-        old = locked.status
-        locked.duplicate_of = None
-        _apply_status(locked, workflow.Status.OPEN)
-        reopened = _append(
-            locked,
-            Event.REOPENED,
-            "Request reopened",
-            actor=actor,
-            description=reason,
-            from_value=old,
-            to_value=workflow.Status.OPEN,
-        )
+        reopened = _reopen_locked(locked, actor=actor, description=reason)
         _save(locked)
         alerts.announce([reopened])
     return locked
@@ -441,20 +429,8 @@ def add_comment(
     with transaction.atomic():
         locked = _lock(request)
         if reopen_request:
-            workflow.check_reopen(locked.status)
-            old = locked.status
-            locked.duplicate_of = None
-            _apply_status(locked, workflow.Status.OPEN)
-            event = _append(
-                locked,
-                Event.REOPENED,
-                "Request reopened",
-                label=via,
-                description=text,
-                from_value=old,
-                to_value=workflow.Status.OPEN,
-                details=extra,
-                external_id=external_id,
+            event = _reopen_locked(
+                locked, label=via, description=text, details=extra, external_id=external_id
             )
         else:
             if not text:
@@ -474,6 +450,23 @@ def add_comment(
 
 
 # --- helpers -------------------------------------------------------------
+
+
+def _reopen_locked(locked: ServiceRequest, **event_fields: Any) -> RequestEvent:
+    """Open a locked, closed request again and append the REOPENED event (no save)."""
+    workflow.check_reopen(locked.status)
+    old = locked.status
+    locked.duplicate_of = None
+    _apply_status(locked, workflow.Status.OPEN)
+    return _append(
+        locked,
+        Event.REOPENED,
+        "Request reopened",
+        from_value=old,
+        to_value=workflow.Status.OPEN,
+        **event_fields,
+    )
+
 
 
 def _authorize(actor: User | None, request: ServiceRequest | None, action: str) -> None:
