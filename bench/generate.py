@@ -456,6 +456,7 @@ class _RowBuilder:
                     f"Marked as a duplicate of {parent[1]}", from_value=status,
                     to_value=parent[1], status="duplicate", related=parent[0],
                 ))  # fmt: skip
+                closed = moment
             elif new in OPEN_STEPS:
                 if new == "action_scheduled" and self.rng.random() < 0.5:
                     notes = "Work order created."
