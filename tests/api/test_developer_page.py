@@ -71,7 +71,7 @@ def test_examples_use_real_values_from_this_server(client, filed):
 def test_the_page_says_how_to_get_a_key_and_the_rules(client, chicago, settings):
     page = html.unescape(client.get("/developers/").content.decode())
     assert 'civic311 apikey create "Your App Name"' in page
-    assert "http://testserver/open311/sandbox/keys/" in page
+    assert "http://testserver/open311/sandbox/v2/keys.json" in page
     assert f"{settings.CIVIC311.api_rate_limit_per_minute} a minute" in page
     for words in ["extensions=true", "servicerequestupdates", "page_size", "updated_after",
                   "Retry-After", "429", "403", "HOWMANYD required", "Idempotency-Key",

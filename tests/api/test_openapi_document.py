@@ -64,6 +64,7 @@ def test_every_method_is_described_in_both_formats_with_its_errors(client, metho
 def test_the_sandbox_document_describes_the_sandbox_paths(client):
     paths = _document(client, SANDBOX)["paths"]
     assert "/sandbox/v2/requests.json" in paths
+    assert "/sandbox/v2/keys.json" in paths, "sandbox keys are self-service"
     assert not any(p.startswith("/v2/") for p in paths)
     assert "purged after 7 days" in paths["/sandbox/v2/requests.json"]["post"]["description"]
 

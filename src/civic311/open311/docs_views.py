@@ -23,7 +23,7 @@ from django.views.decorators.http import require_safe
 from civic311.core import clock
 from civic311.open311 import openapi
 
-SANDBOX_KEYS_PATH = "/open311/sandbox/keys/"
+SANDBOX_KEYS_PATH = "/open311/sandbox/v2/keys.json"
 
 
 def _site_url(request: HttpRequest) -> str:
@@ -234,6 +234,10 @@ def examples(site: str, facts: Facts) -> list[tuple[str, list[Example]]]:
                     _post(f"{api}/servicerequestupdates.xml", update)),
         ]),
         ("The sandbox", [
+            Example("Take a sandbox key (JSON)", "POST",
+                    _post(f"{site}/open311/sandbox/v2/keys.json",
+                          [("name", "My 311 App"), ("email", "me@example.org")]),
+                    "Answers [{\"api_key\": …}] once; set SANDBOX_KEY to it."),
             Example("Sandbox service list (JSON)", "GET",
                     _get(f"{site}/open311/sandbox/v2/services.json")),
             Example("File a test request in the sandbox (JSON)", "POST",

@@ -50,6 +50,8 @@ def build(*, server_url: str, sandbox: bool = False) -> dict[str, Any]:
             "get": _update_list(fmt),
             "post": _post_update(fmt, sandbox),
         }
+        if sandbox:
+            paths[f"{prefix}/keys.{fmt}"] = {"post": _sandbox_key(fmt)}
     return {
         "openapi": "3.1.0",
         "jsonSchemaDialect": "https://spec.openapis.org/oas/3.1/dialect/base",
@@ -255,13 +257,15 @@ EXTENDED_ATTRIBUTES = {
         "parent_service_request_id": _nullable(_string(""), "The request it duplicates."),
         "photos": {
             "type": "array",
+            "description": "Photos uploaded with the request or by the city.",
             "items": {
                 "type": "object",
                 "properties": {
                     "media_url": {"type": "string"},
-                    "title": {"type": ["string", "null"]},
+                    "thumbnail_url": {"type": ["string", "null"]},
                     "width": {"type": ["integer", "null"]},
                     "height": {"type": ["integer", "null"]},
+                    "kind": {"type": ["string", "null"]},
                     "created_at": {"type": ["string", "null"], "format": "date-time"},
                 },
                 **_xml("photo"),
@@ -450,7 +454,19 @@ SCHEMAS: dict[str, Any] = {
     "UpdatesCreated": _array_of("UpdateCreated", "service_request_updates", "request_update"),
     "Error": ERROR,
     "Errors": _array_of("Error", "errors", "error"),
+    "SandboxKeys": _array_of("SandboxKey", "keys", "key"),
     "Discovery": DISCOVERY,
+    "SandboxKey": {
+        "type": "object",
+        "required": ["name", "api_key", "endpoint"],
+        "properties": {
+            "name": _string("Your app's name."),
+            "api_key": _string("The key; shown this once only."),
+            "endpoint": _string("Where it works: the sandbox's base address."),
+            "note": _string("What to know about it."),
+        },
+        **_xml("key"),
+    },
     "Submission": {},  # filled below
     "UpdateSubmission": {},
 }
@@ -528,8 +544,12 @@ PARAMETERS: dict[str, Any] = {
     ),
     "callback": _query(
         "callback",
-        "JSONP: wrap the JSON in a call to this function (letters, digits, _ $ and .).",
-        {"type": "string", "pattern": "^[A-Za-z_$][A-Za-z0-9_$.]{0,63}$"},
+        "JSONP: wrap the JSON in a call to this function (a JavaScript name, dots allowed).",
+        {
+            "type": "string",
+            "maxLength": 100,
+            "pattern": r"^[A-Za-z_$][A-Za-z0-9_$]*(\.[A-Za-z_$][A-Za-z0-9_$]*)*$",
+        },
     ),
     "updates_start_date": _query(
         "start_date",
@@ -853,5 +873,32 @@ def _post_update(fmt: str, sandbox: bool) -> dict[str, Any]:
             "200": _ok(fmt, "UpdatesCreated", "Accepted, with civic311's update_id."),
             "201": _ok(fmt, "UpdatesCreated", "Accepted, with civic311's update_id."),
             **_errors(fmt, 400, 403, 404, 429),
+        },
+    )  # fmt: skip
+
+
+def _sandbox_key(fmt: str) -> dict[str, Any]:
+    return _operation(
+        fmt, "createSandboxKey", "requests", "Take a sandbox key",
+        description="Self-service: anyone may take a key for the sandbox. It works only "
+        "there; requests filed with it are test data, deleted after 7 days.",
+        requestBody={
+            "required": True,
+            "content": {
+                "application/x-www-form-urlencoded": {
+                    "schema": {
+                        "type": "object",
+                        "required": ["name"],
+                        "properties": {
+                            "name": _string("Your app's name.", maxLength=200),
+                            "email": _string("Where to reach you (private)."),
+                        },
+                    }
+                }
+            },
+        },
+        responses={
+            "201": _ok(fmt, "SandboxKeys", "Your new sandbox key."),
+            **_errors(fmt, 400, 429),
         },
     )  # fmt: skip
