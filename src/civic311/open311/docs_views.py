@@ -231,7 +231,8 @@ def examples(site: str, facts: Facts) -> list[tuple[str, list[Example]]]:
                     _post(f"{api}/servicerequestupdates.json", update),
                     "Answers [{\"update_id\": …}]; the same update_id twice is refused."),
             Example("Send an update (XML)", "POST",
-                    _post(f"{api}/servicerequestupdates.xml", update)),
+                    _post(f"{api}/servicerequestupdates.xml",
+                          [*update[:2], ("update_id", "my-app-comment-2"), *update[3:]])),
         ]),
         ("The sandbox", [
             Example("Take a sandbox key (JSON)", "POST",

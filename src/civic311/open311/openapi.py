@@ -718,7 +718,9 @@ def _error_responses() -> dict[str, Any]:
     responses = {}
     for fmt in FORMATS:
         for status, words in ERROR_WORDS.items():
-            response: dict[str, Any] = {"description": words, "content": _content(fmt, "Errors")}
+            # A GET with `callback` gets its errors as JSONP too, so a script tag can read them.
+            content = _content(fmt, "Errors", jsonp=True)
+            response: dict[str, Any] = {"description": words, "content": content}
             if status == 429:
                 response["headers"] = {"Retry-After": {"$ref": "#/components/headers/Retry-After"}}
             responses[f"Error{status}{fmt.upper()}"] = response
