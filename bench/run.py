@@ -90,6 +90,7 @@ class Row:
     operation: str
     ceiling: Measurement | None = None
     api: Measurement | None = None
+    api_light: Measurement | None = None
     api_problem: str = ""
     notes: list[str] = field(default_factory=list)
 
@@ -123,6 +124,7 @@ def main(argv: list[str] | None = None) -> int:
         "settings": {
             "seconds": args.seconds,
             "connections": args.connections,
+            "light_connections": args.light_connections,
             "workers": args.workers,
             "wrk_threads": args.threads,
         },
@@ -144,7 +146,13 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--operations", default=",".join(OPERATIONS))
     parser.add_argument("--seconds", type=float, default=15, help="measured time per run")
     parser.add_argument("--warmup", type=float, default=3)
-    parser.add_argument("--connections", type=int, default=64)
+    parser.add_argument("--connections", type=int, default=64, help="wrk connections (throughput)")
+    parser.add_argument(
+        "--light-connections",
+        type=int,
+        default=4,
+        help="wrk connections for the latency run: at 64 the latency is mostly queueing",
+    )
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers = raw processes")
     parser.add_argument("--seed", type=int, default=311)
@@ -316,11 +324,18 @@ def run_api(row: Row, server: Server, lines: Path, wrk: str, args: argparse.Name
         row.api_problem = problem
         print(f"   API not measured: {problem}", flush=True)
         return
-    _wrk(wrk, server, lines, args.warmup, args)
-    result = _wrk(wrk, server, lines, args.seconds, args)
+    _wrk(wrk, server, lines, args.warmup, args.connections, args)
+    row.api = _measured(row, _wrk(wrk, server, lines, args.seconds, args.connections, args))
+    light = _wrk(wrk, server, lines, args.seconds / 2, args.light_connections, args)
+    row.api_light = _measured(row, light)
+
+
+def _measured(row: Row, result: dict) -> Measurement:
     errors = sum(result[k] for k in ("connect_errors", "read_errors", "write_errors", "timeouts"))
     errors += result["status_errors"]
-    row.api = Measurement(
+    if errors:
+        row.notes.append(f"{errors} failed HTTP requests (not counted)")
+    return Measurement(
         operation=row.operation,
         count=result["requests"] - result["status_errors"],
         seconds=result["duration_us"] / 1e6,
@@ -328,8 +343,6 @@ def run_api(row: Row, server: Server, lines: Path, wrk: str, args: argparse.Name
         p99_ms=result["p99_us"] / 1000,
         errors=errors,
     )
-    if errors:
-        row.notes.append(f"{errors} failed HTTP requests (not counted)")
 
 
 def check_one(operation: str, server: Server, lines: Path) -> str:
@@ -359,9 +372,17 @@ def check_one(operation: str, server: Server, lines: Path) -> str:
     return ""
 
 
-def _wrk(wrk: str, server: Server, lines: Path, seconds: float, args: argparse.Namespace) -> dict:
+def _wrk(
+    wrk: str,
+    server: Server,
+    lines: Path,
+    seconds: float,
+    connections: int,
+    args: argparse.Namespace,
+) -> dict:
+    threads = min(args.threads, connections)
     command = [
-        wrk, f"-t{args.threads}", f"-c{args.connections}", f"-d{max(1, round(seconds))}s",
+        wrk, f"-t{threads}", f"-c{connections}", f"-d{max(1, round(seconds))}s",
         "--timeout", "10s", "-s", str(WRK_SCRIPT), server.base, "--", str(lines), "1",
     ]  # fmt: skip
     done = subprocess.run(command, capture_output=True, text=True, check=True)
@@ -411,6 +432,7 @@ def _row_json(row: Row) -> dict:
         if row.ceiling
         else None,
         "api": asdict(row.api) | {"per_second": row.api.per_second} if row.api else None,
+        "api_light": asdict(row.api_light) if row.api_light else None,
         "ratio": row.ratio,
         "api_problem": row.api_problem,
         "notes": row.notes,
@@ -419,31 +441,41 @@ def _row_json(row: Row) -> dict:
 
 def print_table(rows: list[Row], report: dict) -> None:
     """The results as a Markdown table (what docs/performance.md records)."""
+    settings = report["settings"]
     print(
         f"\n{report['rows']:,} requests; {report['machine']}; load average before "
         f"{report['load_average_before']}, after {report['load_average_after']}; "
-        f"{report['settings']}; commit {report['commit']}\n"
+        f"{settings}; commit {report['commit']}\n"
     )
+    busy, light = settings["connections"], settings["light_connections"]
     print(
-        "| database | operation | API req/s | API p50 ms | API p99 ms "
-        "| raw SQL req/s | raw p50 ms | raw p99 ms | API / raw |"
+        f"| database | operation | API req/s ({busy} conn.) | API p50 / p99 ms ({busy} conn.) "
+        f"| API p50 / p99 ms ({light} conn.) | raw SQL req/s | raw p50 / p99 ms | API / raw |"
     )
-    print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
+    print("|---|---|---:|---:|---:|---:|---:|---:|")
     for row in rows:
-        api, raw = row.api, row.ceiling
-        api_cells = (
-            f"{api.per_second:,.0f} | {api.p50_ms:.1f} | {api.p99_ms:.1f}"
-            if api
-            else f"not measured: {row.api_problem or 'skipped'} | | "
-        )
-        raw_cells = (
-            f"{raw.per_second:,.0f} | {raw.p50_ms:.2f} | {raw.p99_ms:.2f}" if raw else " | | "
-        )
-        ratio = f"{row.ratio:.2f}" if row.ratio is not None else ""
-        print(f"| {row.database} | {row.operation} | {api_cells} | {raw_cells} | {ratio} |")
+        api, light_run, raw = row.api, row.api_light, row.ceiling
+        ratio = f"{row.ratio:.3f}" if row.ratio is not None else ""
+        cells = [
+            row.database,
+            row.operation,
+            f"{api.per_second:,.0f}" if api else f"not measured: {row.api_problem or 'skipped'}",
+            _latency(api),
+            _latency(light_run),
+            f"{raw.per_second:,.0f}" if raw else "",
+            _latency(raw, digits=2),
+            ratio,
+        ]
+        print("| " + " | ".join(cells) + " |")
     for row in rows:
         for note in row.notes:
             print(f"note: {row.database} {row.operation}: {note}")
+
+
+def _latency(measurement: Measurement | None, digits: int = 1) -> str:
+    if measurement is None:
+        return ""
+    return f"{measurement.p50_ms:.{digits}f} / {measurement.p99_ms:.{digits}f}"
 
 
 def compare_with_other_sizes(report: dict) -> None:
@@ -459,12 +491,17 @@ def compare_with_other_sizes(report: dict) -> None:
             if not (old and old["api"] and result["api"]):
                 continue
             change = result["api"]["per_second"] / old["api"]["per_second"] - 1
-            p99 = result["api"]["p99_ms"] / old["api"]["p99_ms"] - 1
+            p99 = _p99_change(result, old)
             verdict = "within 20%" if abs(change) <= 0.2 and p99 <= 0.2 else "OUTSIDE 20%"
             print(
                 f"  {result['database']} {result['operation']}: req/s {change:+.0%}, "
-                f"p99 {p99:+.0%} ({verdict})"
+                f"light-load p99 {p99:+.0%} ({verdict})"
             )
+
+
+def _p99_change(new: dict, old: dict) -> float:
+    key = "api_light" if new.get("api_light") and old.get("api_light") else "api"
+    return new[key]["p99_ms"] / old[key]["p99_ms"] - 1
 
 
 if __name__ == "__main__":
