@@ -124,6 +124,14 @@ class Config:
     api_rate_limit_per_minute: int = _setting(
         "120", _positive_int, "POSTs per minute allowed per API key and per IP address"
     )
+    max_photo_mb: int = _setting(
+        "10", _positive_int, "largest photo upload accepted, in megabytes (MiB)"
+    )
+    max_photo_megapixels: int = _setting(
+        "40",
+        _positive_int,
+        "largest photo accepted, in megapixels (checked before decoding, against image bombs)",
+    )
 
     @property
     def is_production(self) -> bool:

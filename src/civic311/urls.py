@@ -14,5 +14,6 @@ urlpatterns = [
     path("", include("civic311.open311.docs_urls")),
     path("open311/", include("civic311.open311.urls")),
     path("staff/", include("civic311.staff.urls")),
+    path("media/", include("civic311.media.urls")),
     path("", include("civic311.public.urls")),
 ]

@@ -23,6 +23,8 @@ from civic311.catalog.validation import validate_attributes
 from civic311.core import clock
 from civic311.core.errors import InvalidTransition, ValidationFailed
 from civic311.geo import lookup
+from civic311.media.processing import ProcessedPhoto
+from civic311.media.services import save_photos
 from civic311.service_requests import workflow
 from civic311.service_requests.models import Channel, RequestEvent, ServiceRequest, TrackingCounter
 from civic311.service_requests.tracking import format_tracking_number
@@ -76,6 +78,7 @@ def submit_request(
     actor: User | None = None,
     via: str = "",
     is_test: bool = False,
+    photos: Sequence[ProcessedPhoto] = (),
 ) -> ServiceRequest:
     """File a new request: validate, locate, route, number it, and open its timeline."""
     answers = validate_attributes(attribute_rules(service), attributes or {})
@@ -115,7 +118,7 @@ def submit_request(
             expected_datetime=_expected(service, now),
         )
         channel_words = str(Channel(channel).label)
-        _append(
+        submitted = _append(
             request,
             Event.SUBMITTED,
             f"Request submitted via {channel_words}",
@@ -124,6 +127,7 @@ def submit_request(
             to_value=channel,
             at=now,
         )
+        save_photos(request=request, photos=photos, kind="resident", actor=actor, event=submitted)
         department = Department.objects.get(pk=department_id)
         _append(
             request,
@@ -143,17 +147,19 @@ def change_status(
     actor: User | None,
     public_note: str = "",
     internal_note: str = "",
+    photos: Sequence[ProcessedPhoto] = (),
 ) -> ServiceRequest:
-    """Move a request to another detailed status, with an optional public and internal note."""
+    """Move a request to another detailed status, with optional notes and crew photos."""
     with transaction.atomic():
         locked = _lock(request)
         workflow.check_change(locked.status, status)
+        _check_after_photo(locked, status, photos)
         old = locked.status
         _apply_status(locked, status)
         if public_note:
             locked.status_notes = public_note
         closing = not workflow.is_open(status)
-        _append(
+        changed = _append(
             locked,
             Event.CLOSED if closing else Event.STATUS_CHANGED,
             _status_summary(status, closing),
@@ -162,6 +168,7 @@ def change_status(
             from_value=old,
             to_value=status,
         )
+        save_photos(request=locked, photos=photos, kind="crew", actor=actor, event=changed)
         if internal_note:
             _append(
                 locked,
@@ -319,6 +326,14 @@ def _check_description(description: str) -> None:
         raise ValidationFailed(
             {"description": f"description must be at most {MAX_DESCRIPTION_LENGTH} characters"}
         )
+
+
+def _check_after_photo(
+    request: ServiceRequest, status: str, photos: Sequence[ProcessedPhoto]
+) -> None:
+    # Some services (e.g. pothole repairs) must show the finished work before closing as fixed.
+    if status == workflow.Status.FIXED and request.service.photo_required_to_close and not photos:
+        raise ValidationFailed({"photo": "Attach an 'after' photo to close this request as fixed."})
 
 
 def _ward_for(location: Location) -> int | None:
