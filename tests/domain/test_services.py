@@ -7,6 +7,7 @@ from civic311.core.errors import InvalidTransition, ValidationFailed
 from civic311.service_requests import services
 from civic311.service_requests.models import RequestEvent, ServiceRequest
 from tests.conftest import CITY_HALL, LAKE_MICHIGAN, WRIGLEY_FIELD
+from tests.support.staff import make_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -94,8 +95,10 @@ def test_a_ward_rule_routes_to_another_department(pothole):
     assert file_pothole(pothole, where=CITY_HALL).department.code == "cdot"
 
 
-def test_change_status_appends_and_closing_sets_closed_time(pothole, django_user_model):
-    crew = django_user_model.objects.create(username="crew", first_name="Pat", last_name="Lee")
+def test_change_status_appends_and_closing_sets_closed_time(pothole):
+    crew = make_staff(
+        "crew", "department", departments=("cdot",), first_name="Pat", last_name="Lee"
+    )
     request = file_pothole(pothole)
     request = services.change_status(
         request, status="in_progress", actor=crew, internal_note="Truck 12 sent."

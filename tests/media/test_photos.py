@@ -17,6 +17,7 @@ from civic311.service_requests import services
 from civic311.service_requests.models import RequestEvent, ServiceRequest
 from tests.conftest import CITY_HALL, LAKE_MICHIGAN
 from tests.media import images
+from tests.support.staff import make_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -88,7 +89,7 @@ def test_closing_as_fixed_needs_an_after_photo_when_the_service_says_so(
 ):
     pothole.photo_required_to_close = True
     pothole.save()
-    crew = django_user_model.objects.create(username="crew12")
+    crew = make_staff("crew12", "department", departments=("cdot",))  # only CDOT may close it
     request = file_pothole(pothole)
     before = list(request.events.values_list("id", flat=True))
     with pytest.raises(ValidationFailed) as caught:

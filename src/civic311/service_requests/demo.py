@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 from django.contrib.auth import get_user_model
 from shapely.geometry import Point, shape
 
+from civic311.accounts.models import Role
+from civic311.accounts.services import give_role
 from civic311.catalog.models import Department, Service
 from civic311.core import clock
 from civic311.geo.chicago_grid import address_near
@@ -287,18 +289,22 @@ def _close(rng: random.Random, request: ServiceRequest, crew: User) -> None:
 
 
 def _crews() -> dict[int, User]:
-    """One demo crew account per department, so timelines say who acted."""
+    """One demo crew per department, with a department role so the permission checks pass.
+
+    Crews have no usable password: they act in demo timelines but cannot log in.
+    """
     users = get_user_model()
     crews: dict[int, User] = {}
     for department in Department.objects.all():
-        user, _ = users.objects.get_or_create(
+        user, created = users.objects.get_or_create(
             username=f"demo.{department.code}",
-            defaults={
-                "first_name": department.public_name,
-                "last_name": "crew",
-                "is_active": False,
-            },
+            defaults={"first_name": department.public_name, "last_name": "crew"},
         )
+        if created:
+            user.set_unusable_password()
+            user.save(update_fields=["password"])
+        if not hasattr(user, "staff_profile"):
+            give_role(user=user, role=Role.DEPARTMENT, departments=[department])
         crews[department.pk] = user
     return crews
 

@@ -85,6 +85,24 @@ class ServiceRequest(models.Model):
             models.Index(fields=["department", "status"], name="sr_department_status"),
             models.Index(fields=["requester_email"], name="sr_requester_email"),
             models.Index(fields=["requester_phone"], name="sr_requester_phone"),
+            # Back-office queues: a department's or a ward's requests in one status group,
+            # newest first or by when they are due.
+            models.Index(
+                fields=["department", "status", "requested_datetime"],
+                name="sr_dept_status_requested",
+            ),
+            models.Index(
+                fields=["department", "status", "expected_datetime"],
+                name="sr_dept_status_expected",
+            ),
+            models.Index(
+                fields=["ward", "status", "requested_datetime"], name="sr_ward_status_requested"
+            ),
+            models.Index(
+                fields=["ward", "status", "expected_datetime"], name="sr_ward_status_expected"
+            ),
+            # Intake's "already reported nearby?": same service, recent, inside a lat box.
+            models.Index(fields=["service", "status", "lat"], name="sr_service_status_lat"),
         ]
 
     def __str__(self) -> str:
@@ -147,6 +165,34 @@ class RequestEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.request_id} {self.type} {self.summary}"
+
+
+class RepeatReport(models.Model):
+    """Someone else reported a problem already filed: their private contact, never public."""
+
+    request = models.ForeignKey(
+        ServiceRequest, on_delete=models.CASCADE, related_name="repeat_reports"
+    )
+    channel = models.CharField(max_length=16, choices=Channel.choices)
+    first_name = models.CharField(max_length=100, blank=True)
+    last_name = models.CharField(max_length=100, blank=True)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    email_updates = models.BooleanField(default=False)
+    created_at = models.DateTimeField()
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [
+            models.Index(fields=["email"], name="repeat_report_email"),
+            models.Index(fields=["phone"], name="repeat_report_phone"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.request_id} reported again via {self.channel}"
 
 
 class TrackingCounter(models.Model):

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import connection, transaction
 
+from civic311.accounts.selectors import authorize
 from civic311.catalog import routing
 from civic311.catalog.models import Department, Service
 from civic311.catalog.selectors import attribute_rules, routing_rules
@@ -26,7 +27,13 @@ from civic311.geo import lookup
 from civic311.media.processing import ProcessedPhoto
 from civic311.media.services import save_photos
 from civic311.service_requests import workflow
-from civic311.service_requests.models import Channel, RequestEvent, ServiceRequest, TrackingCounter
+from civic311.service_requests.models import (
+    Channel,
+    RepeatReport,
+    RequestEvent,
+    ServiceRequest,
+    TrackingCounter,
+)
 from civic311.service_requests.tracking import format_tracking_number
 
 MAX_DESCRIPTION_LENGTH = 4000
@@ -81,6 +88,7 @@ def submit_request(
     photos: Sequence[ProcessedPhoto] = (),
 ) -> ServiceRequest:
     """File a new request: validate, locate, route, number it, and open its timeline."""
+    _authorize(actor, None, "file")
     answers = validate_attributes(attribute_rules(service), attributes or {})
     _check_description(description)
     ward = _ward_for(location)
@@ -152,6 +160,7 @@ def change_status(
     """Move a request to another detailed status, with optional notes and crew photos."""
     with transaction.atomic():
         locked = _lock(request)
+        _authorize(actor, locked, "change_status")
         workflow.check_change(locked.status, status)
         _check_after_photo(locked, status, photos)
         old = locked.status
@@ -191,6 +200,7 @@ def add_note(
         raise ValidationFailed({"text": "Write the note before adding it."})
     with transaction.atomic():
         locked = _lock(request)
+        _authorize(actor, locked, "public_note" if public else "internal_note")
         event = _append(
             locked,
             Event.NOTE,
@@ -219,6 +229,7 @@ def transfer(
         )
     with transaction.atomic():
         locked = _lock(request)
+        _authorize(actor, locked, "transfer")
         workflow.check_open_for_work(locked.status, "transferred")
         old_department = locked.department
         old_service = locked.service
@@ -263,6 +274,7 @@ def mark_duplicate(
         first, second = sorted([request.pk, parent.pk])
         locked_rows = {r.pk: r for r in _lock_many([first, second])}
         locked, locked_parent = locked_rows[request.pk], locked_rows[parent.pk]
+        _authorize(actor, locked, "mark_duplicate")
         workflow.check_open_for_work(locked.status, "marked as a duplicate")
         if locked_parent.duplicate_of_id is not None:
             raise InvalidTransition(
@@ -301,6 +313,7 @@ def reopen(request: ServiceRequest, *, actor: User | None, reason: str = "") -> 
     """Open a closed request again, e.g. when the problem came back."""
     with transaction.atomic():
         locked = _lock(request)
+        _authorize(actor, locked, "reopen")
         workflow.check_reopen(locked.status)
         old = locked.status
         locked.duplicate_of = None
@@ -318,7 +331,88 @@ def reopen(request: ServiceRequest, *, actor: User | None, reason: str = "") -> 
     return locked
 
 
+def assign(request: ServiceRequest, *, to_user: User | None, actor: User | None) -> ServiceRequest:
+    """Give a request to a staff member of its department (None takes it off everyone)."""
+    with transaction.atomic():
+        locked = _lock(request)
+        _authorize(actor, locked, "assign")
+        workflow.check_open_for_work(locked.status, "assigned")
+        if to_user is not None:
+            _authorize(to_user, locked, "be_assigned")
+        if to_user is None and locked.assigned_to_id is None:
+            raise InvalidTransition("The request is not assigned to anyone.")
+        if to_user is not None and to_user.pk == locked.assigned_to_id:
+            raise InvalidTransition(f"The request is already assigned to {actor_label(to_user)}.")
+        previous = actor_label(locked.assigned_to) if locked.assigned_to_id else ""
+        locked.assigned_to = to_user
+        # The public sees that a crew has it; staff see who (details, never published).
+        _append(
+            locked,
+            Event.ASSIGNED,
+            "Assigned to a crew" if to_user is not None else "Assignment removed",
+            actor=actor,
+            details={
+                "assignee": actor_label(to_user) if to_user is not None else "",
+                "previous": previous,
+            },
+            is_public=to_user is not None,
+        )
+        _save(locked)
+    return locked
+
+
+def add_report(
+    request: ServiceRequest,
+    *,
+    requester: Requester,
+    email_updates: bool,
+    actor: User | None,
+    channel: str,
+) -> ServiceRequest:
+    """Count one more resident reporting this open problem, instead of filing a duplicate."""
+    if email_updates and not requester.email:
+        raise ValidationFailed({"email": "Give an email address to send them updates."})
+    with transaction.atomic():
+        locked = _lock(request)
+        _authorize(actor, locked, "add_report")
+        workflow.check_open_for_work(locked.status, "reported again")
+        now = clock.now()
+        RepeatReport.objects.create(
+            request=locked,
+            channel=channel,
+            first_name=requester.first_name,
+            last_name=requester.last_name,
+            email=requester.email,
+            phone=requester.phone,
+            email_updates=email_updates,
+            created_at=now,
+            actor=actor,
+        )
+        locked.report_count += 1
+        _append(
+            locked,
+            Event.REPORTED_AGAIN,
+            "Another resident reported this problem",
+            actor=actor,
+            to_value=channel,
+            details={"report_count": locked.report_count},
+            at=now,
+        )
+        _save(locked)
+    return locked
+
+
 # --- helpers -------------------------------------------------------------
+
+
+def _authorize(actor: User | None, request: ServiceRequest | None, action: str) -> None:
+    """Raise PermissionDenied unless `actor` may do `action` (None, the system, always may)."""
+    if actor is None:
+        return
+    if request is None:
+        authorize(actor, action)
+    else:
+        authorize(actor, action, department=request.department_id, ward=request.ward_id)
 
 
 def _check_description(description: str) -> None:

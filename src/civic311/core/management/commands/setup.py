@@ -29,6 +29,7 @@ class Command(BaseCommand):
         if not no_demo and not ServiceRequest.objects.exists():
             call_command("demo", stdout=self.stdout)
         self._admin()
+        self._demo_staff()
 
     def _admin(self) -> None:
         password_file = Path(settings.CIVIC311.data_path) / "admin-password.txt"
@@ -48,3 +49,22 @@ class Command(BaseCommand):
             f"\nAdmin: {base}/admin/  user `admin`, {where}\n"
             f"Site:  {base}/    API: {base}/open311/discovery.json    Health: {base}/healthz\n"
         )
+
+    def _demo_staff(self) -> None:
+        """A few back-office logins for trying the system, passwords in var/."""
+        from civic311.accounts.demo import create_demo_staff
+
+        password_file = Path(settings.CIVIC311.data_path) / "staff-passwords.txt"
+        created = create_demo_staff()
+        if created:
+            with password_file.open("a") as handle:
+                for username, (password, what) in created.items():
+                    handle.write(f"{username}\t{password}\t{what}\n")
+            password_file.chmod(0o600)
+        if password_file.exists():
+            self.stdout.write(
+                f"Staff: {settings.BASE_URL}/staff/  demo logins and passwords in {password_file}:"
+            )
+            for line in password_file.read_text().splitlines():
+                username, password, what = line.split("\t")
+                self.stdout.write(f"  {username:<12} {password:<18} {what}")

@@ -1,0 +1,270 @@
+"""Reads for the back office: queues, nearby open requests, caller lookups, status-call counts.
+
+Queues are bounded by a department or a ward and read through the composite
+indexes `(department|ward, status, requested|expected)`, so a page costs the
+same few queries at a thousand requests or ten million.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, F, Q, QuerySet, Sum
+
+from civic311.core import clock
+from civic311.core.errors import NotFound
+from civic311.service_requests import selectors as request_selectors
+from civic311.service_requests import workflow
+from civic311.service_requests.models import RepeatReport, ServiceRequest
+from civic311.staff.models import StatusCall
+
+PAGE_SIZE = 50
+NEARBY_METRES = 150
+NEARBY_DAYS = 30
+LOOKUP_LIMIT = 25
+EARTH_RADIUS_METRES = 6_371_000
+METRES_PER_DEGREE_LAT = 111_320
+
+SORTS = {
+    "newest": ("-requested_datetime", "-id"),
+    "oldest": ("requested_datetime", "id"),
+    "due": (F("expected_datetime").asc(nulls_last=True), "id"),
+    "updated": ("-updated_datetime", "-id"),
+}
+STATUS_GROUPS = {"open": workflow.OPEN_STATUSES, "closed": workflow.CLOSED_STATUSES}
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    """What a queue shows: one department or one ward, narrowed by the filter bar."""
+
+    department: int | None = None
+    ward: int | None = None
+    status: str = "open"  # "open", "closed", "all", or one detailed status
+    service: int | None = None
+    in_ward: int | None = None  # a department queue narrowed to one ward
+    older_than_days: int | None = None
+    overdue: bool = False
+    assigned: str = ""  # "", "none", or a user id
+    sort: str = "newest"
+
+
+@dataclass(frozen=True)
+class QueueCounts:
+    """The numbers at the top of a queue (over the whole department or ward, open requests)."""
+
+    open: int
+    overdue: int
+    unassigned: int
+
+
+@dataclass(frozen=True)
+class Queue:
+    """One page of a queue with its counts."""
+
+    page: Page
+    counts: QueueCounts
+    filter: QueueFilter
+
+
+def queue(filter: QueueFilter, *, page_number: int | str = 1) -> Queue:
+    """A page of a department's or a ward's requests, filtered and sorted, with counts."""
+    if filter.department is None and filter.ward is None:
+        raise ValueError("a queue is a department's or a ward's")
+    rows = _filtered(_scoped(filter), filter).select_related(
+        "service", "department", "ward", "assigned_to"
+    )
+    rows = rows.order_by(*SORTS.get(filter.sort, SORTS["newest"]))
+    page = Paginator(rows, PAGE_SIZE).get_page(page_number)
+    return Queue(page=page, counts=queue_counts(filter), filter=filter)
+
+
+def queue_counts(filter: QueueFilter) -> QueueCounts:
+    """Open, overdue and unassigned requests of the queue's department or ward (one query)."""
+    now = clock.now()
+    totals = (
+        _scoped(filter)
+        .filter(status__in=workflow.OPEN_STATUSES)
+        .aggregate(
+            open=Count("id"),
+            overdue=Count("id", filter=Q(expected_datetime__lt=now)),
+            unassigned=Count("id", filter=Q(assigned_to__isnull=True)),
+        )
+    )
+    return QueueCounts(**totals)
+
+
+def is_overdue(request: ServiceRequest, now: dt.datetime | None = None) -> bool:
+    """True when an open request is past its expected completion."""
+    now = now or clock.now()
+    return bool(request.is_open and request.expected_datetime and request.expected_datetime < now)
+
+
+def _scoped(filter: QueueFilter) -> QuerySet[ServiceRequest]:
+    requests = ServiceRequest.objects.filter(is_test=False)
+    if filter.department is not None:
+        requests = requests.filter(department_id=filter.department)
+    if filter.ward is not None:
+        requests = requests.filter(ward_id=filter.ward)
+    return requests
+
+
+def _filtered(requests: QuerySet[ServiceRequest], filter: QueueFilter) -> QuerySet:
+    if filter.status in STATUS_GROUPS:
+        requests = requests.filter(status__in=STATUS_GROUPS[filter.status])
+    elif filter.status in workflow.Status.values:
+        requests = requests.filter(status=filter.status)
+    if filter.service is not None:
+        requests = requests.filter(service_id=filter.service)
+    if filter.in_ward is not None:
+        requests = requests.filter(ward_id=filter.in_ward)
+    now = clock.now()
+    if filter.older_than_days:
+        requests = requests.filter(
+            requested_datetime__lt=now - dt.timedelta(days=filter.older_than_days)
+        )
+    if filter.overdue:
+        requests = requests.filter(status__in=workflow.OPEN_STATUSES, expected_datetime__lt=now)
+    if filter.assigned == "none":
+        requests = requests.filter(assigned_to__isnull=True)
+    elif filter.assigned.isdigit():
+        requests = requests.filter(assigned_to_id=int(filter.assigned))
+    return requests
+
+
+# --- intake: is it already reported? ---------------------------------------
+
+
+@dataclass(frozen=True)
+class Nearby:
+    """An open request near the caller's point, and how far it is."""
+
+    request: ServiceRequest
+    metres: int
+
+
+def nearby_open_requests(
+    *,
+    service_id: int,
+    lat: float,
+    long: float,
+    metres: int = NEARBY_METRES,
+    days: int = NEARBY_DAYS,
+) -> list[Nearby]:
+    """Open requests of the same service within `metres` filed in the last `days`, nearest first.
+
+    The database narrows by a lat/long box (index on service, status, lat); the exact
+    great-circle distance is then checked here on the handful of rows left.
+    """
+    dlat = metres / METRES_PER_DEGREE_LAT
+    dlong = metres / (METRES_PER_DEGREE_LAT * max(math.cos(math.radians(lat)), 0.01))
+    candidates = ServiceRequest.objects.filter(
+        service_id=service_id,
+        status__in=workflow.OPEN_STATUSES,
+        is_test=False,
+        requested_datetime__gte=clock.now() - dt.timedelta(days=days),
+        lat__range=(lat - dlat, lat + dlat),
+        long__range=(long - dlong, long + dlong),
+    ).select_related("service", "department", "ward")
+    found = [
+        Nearby(request=r, metres=round(haversine_metres(lat, long, r.lat, r.long)))
+        for r in candidates[:200]
+    ]
+    return sorted((n for n in found if n.metres <= metres), key=lambda n: n.metres)
+
+
+def haversine_metres(lat1: float, long1: float, lat2: float, long2: float) -> float:
+    """The great-circle distance between two points, in metres."""
+    phi1, phi2 = math.radians(lat1), math.radians(lat2)
+    dphi, dlambda = phi2 - phi1, math.radians(long2 - long1)
+    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlambda / 2) ** 2
+    return 2 * EARTH_RADIUS_METRES * math.asin(math.sqrt(a))
+
+
+# --- status lookup for callers ---------------------------------------------
+
+
+def lookup(query: str, *, by: str) -> list[ServiceRequest]:
+    """Requests a caller may mean: by tracking number, address, or their phone or email."""
+    query = " ".join((query or "").split())
+    if not query:
+        return []
+    match by:
+        case "number":
+            try:
+                return [request_selectors.find_by_typed_number(query)]
+            except NotFound:
+                return []
+        case "address":
+            rows = ServiceRequest.objects.filter(address__icontains=query)
+        case "contact":
+            rows = ServiceRequest.objects.filter(pk__in=_ids_by_contact(query))
+        case _:
+            raise ValueError(f"cannot look up by {by!r}")
+    rows = rows.filter(is_test=False).select_related("service", "department", "ward")
+    return list(rows.order_by("-requested_datetime", "-id")[:LOOKUP_LIMIT])
+
+
+def _ids_by_contact(query: str) -> list[int]:
+    if "@" in query:
+        emails = list({query, query.lower()})
+        own = ServiceRequest.objects.filter(requester_email__in=emails)
+        repeat = RepeatReport.objects.filter(email__in=emails)
+    else:
+        phones = phone_spellings(query)
+        own = ServiceRequest.objects.filter(requester_phone__in=phones)
+        repeat = RepeatReport.objects.filter(phone__in=phones)
+    ids = set(own.values_list("pk", flat=True)[:LOOKUP_LIMIT])
+    ids |= set(repeat.values_list("request_id", flat=True)[:LOOKUP_LIMIT])
+    return list(ids)
+
+
+def phone_spellings(typed: str) -> list[str]:
+    """The usual ways a US number is written, so an exact (indexed) match finds it."""
+    digits = re.sub(r"\D", "", typed)
+    if len(digits) == 11 and digits.startswith("1"):
+        digits = digits[1:]
+    spellings = {typed.strip(), digits}
+    if len(digits) == 10:
+        a, b, c = digits[:3], digits[3:6], digits[6:]
+        spellings |= {f"{a}-{b}-{c}", f"({a}) {b}-{c}", f"{a}.{b}.{c}", f"{a} {b} {c}"}
+        spellings |= {f"+1{digits}", f"1-{a}-{b}-{c}", f"+1 {a}-{b}-{c}"}
+    return sorted(s for s in spellings if s)
+
+
+# --- status calls ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StatusCallDay:
+    """One day's status calls by channel."""
+
+    day: dt.date
+    by_channel: dict[str, int]
+    total: int
+
+
+def status_calls(*, days: int = 30, channels: Sequence[str] = ("phone", "ward_office")):
+    """Status calls per day (newest first) and channel over the last `days` days."""
+    from django.utils import timezone
+
+    since = timezone.localdate(clock.now()) - dt.timedelta(days=days - 1)
+    rows = StatusCall.objects.filter(day__gte=since).values_list("day", "channel", "count")
+    table: dict[dt.date, dict[str, int]] = {}
+    for day, channel, count in rows:
+        table.setdefault(day, dict.fromkeys(channels, 0))[channel] = count
+    return [
+        StatusCallDay(day=day, by_channel=counts, total=sum(counts.values()))
+        for day, counts in sorted(table.items(), reverse=True)
+    ]
+
+
+def status_call_total(*, day: dt.date, channel: str) -> int:
+    """How many status calls were counted on `day` through `channel`."""
+    total = StatusCall.objects.filter(day=day, channel=channel).aggregate(n=Sum("count"))["n"]
+    return total or 0

@@ -1,0 +1,184 @@
+"""The back office in a real headless Chromium: intake, queues, bulk actions, transfer, closing."""
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from civic311.catalog.models import Department, Service
+from civic311.service_requests import services
+from civic311.service_requests.models import ServiceRequest
+from tests.conftest import CITY_HALL, WRIGLEY_FIELD
+from tests.media import images
+from tests.support.browser import serious_axe_violations
+from tests.support.staff import PASSWORD, make_staff
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
+METRE = 1 / 111_320
+
+
+@pytest.fixture
+def media_root(settings, tmp_path):
+    root = tmp_path / "media"
+    root.mkdir()
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(root), "base_url": "/media/"},
+        },
+    }
+    settings.MEDIA_ROOT = str(root)
+    return root
+
+
+def file(service, where=CITY_HALL, **extra):
+    return services.submit_request(
+        service=service,
+        channel="web",
+        location=services.Location(lat=where[0], long=where[1], address="121 N LaSalle St"),
+        attributes={"WHEREIST": ["CURB"]} if service.name == "Pothole in Street" else {},
+        **extra,
+    )
+
+
+def log_in(page, username):
+    page.goto(f"{page.base}/staff/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{page.base}/staff/")
+
+
+def test_operator_intake_offers_the_nearby_request_and_adds_the_caller_to_it(page, pothole):
+    existing = file(pothole)
+    make_staff("operator", "operator")
+    log_in(page, "operator")
+    page.get_by_role("link", name="File a new request").click()
+    page.wait_for_function("() => window.htmx && window.L")  # scripts at the end of the page
+    page.get_by_label("Service (required)").select_option(label="Pothole in Street")
+    page.get_by_label("Where is the pothole located? (required)").select_option("TRAFFIC")
+    page.get_by_label("Address").fill("125 N LaSalle St")
+    page.get_by_label("Latitude").fill(str(CITY_HALL[0] + 60 * METRE))
+    page.get_by_label("Longitude").fill(str(CITY_HALL[1]))
+    page.get_by_label("Caller's first name").fill("Bo")
+    page.get_by_label("Caller's phone").fill("312-555-0142")
+    page.get_by_label("Caller's email").fill("bo@example.org")
+    page.get_by_label("Email them updates").check()
+    page.get_by_role("button", name="File request").click()
+
+    nearby = page.get_by_role("region", name="Already reported nearby?")
+    assert existing.tracking_number in nearby.inner_text()
+    assert "60 m away" in nearby.inner_text()
+    assert [v["id"] for v in serious_axe_violations(page)] == []
+    nearby.get_by_role("button", name=f"Add caller to {existing.tracking_number}").click()
+
+    page.wait_for_url(f"**/staff/requests/{existing.tracking_number}/")
+    assert f"Added the caller to {existing.tracking_number}" in page.inner_text("main")
+    assert "Another resident reported this problem" in page.inner_text("main")
+    assert ServiceRequest.objects.count() == 1
+    existing.refresh_from_db()
+    assert existing.report_count == 2
+    assert existing.repeat_reports.get().phone == "312-555-0142"
+
+
+def test_ward_office_queue_shows_its_ward_only_and_works_on_a_phone(page, pothole):
+    in_ward = file(pothole)
+    elsewhere = file(pothole, where=WRIGLEY_FIELD)
+    make_staff("ward42", "ward_office", ward=42)
+    page.set_viewport_size({"width": 390, "height": 844})
+    log_in(page, "ward42")
+    page.get_by_role("link", name="Ward 42").click()
+    table = page.locator("table").inner_text()
+    assert in_ward.tracking_number in table and elsewhere.tracking_number not in table
+    assert page.locator("#count-open").inner_text() == "1"
+    assert [v["id"] for v in serious_axe_violations(page)] == []
+    page.get_by_role("link", name=in_ward.tracking_number).click()
+    assert "Ward" in page.inner_text("main") and "Expected completion" in page.inner_text("main")
+
+
+def test_department_queue_filters_by_ward_and_changes_selected_requests(page, pothole):
+    a, b = file(pothole), file(pothole)
+    far = file(pothole, where=WRIGLEY_FIELD)
+    make_staff("cdot", "department", departments=("cdot",))
+    log_in(page, "cdot")
+    page.get_by_role("link", name="Chicago Department of Transportation").click()
+    assert page.locator("#count-open").inner_text() == "3"
+
+    page.get_by_label("Ward", exact=True).select_option(label="Ward 44")
+    page.get_by_role("button", name="Filter").click()
+    rows = page.locator("tbody tr")
+    assert rows.count() == 1 and far.tracking_number in rows.inner_text()
+
+    page.get_by_label("Ward", exact=True).select_option(label="Any ward")
+    page.get_by_role("button", name="Filter").click()
+    page.get_by_label(f"Select {a.tracking_number}").check()
+    page.get_by_label(f"Select {b.tracking_number}").check()
+    page.get_by_label("New status").select_option(label="Work scheduled")
+    page.get_by_label("Public note").fill("Crew scheduled for Monday.")
+    assert [v["id"] for v in serious_axe_violations(page)] == []
+    page.get_by_role("button", name="Apply to selected").click()
+
+    assert "Changed 2" in page.inner_text("main")
+    statuses = dict(ServiceRequest.objects.values_list("tracking_number", "status"))
+    assert statuses == {
+        a.tracking_number: "action_scheduled",
+        b.tracking_number: "action_scheduled",
+        far.tracking_number: "open",
+    }
+
+
+def test_transfer_to_water_management_as_a_cave_in_keeps_the_number(page, pothole):
+    request = file(pothole)
+    make_staff("cdot", "department", departments=("cdot",))
+    log_in(page, "cdot")
+    page.goto(f"{page.base}/staff/requests/{request.tracking_number}/")
+    page.get_by_label("To department").select_option(label="Department of Water Management")
+    page.get_by_label("As service").select_option(label="Pavement Cave-In Survey")
+    page.get_by_label("Reason (shown to the public)").fill("The photo shows a sewer cave-in.")
+    page.get_by_role("button", name="Transfer", exact=True).click()
+
+    main = page.inner_text("main")
+    assert "Transferred." in main and "Transferred to Water Management" in main
+    assert "The photo shows a sewer cave-in." in main
+    request.refresh_from_db()
+    assert request.department.code == "water-management"
+    assert request.service.name == "Pavement Cave-In Survey"
+    assert page.get_by_role("button", name="Change status").count() == 0  # not CDOT's any more
+
+
+def test_closing_with_a_crew_photo(page, pothole, media_root, tmp_path):
+    pothole.photo_required_to_close = True
+    pothole.save()
+    request = file(pothole)
+    make_staff("cdot", "department", departments=("cdot",))
+    log_in(page, "cdot")
+    page.goto(f"{page.base}/staff/requests/{request.tracking_number}/")
+    page.get_by_label("New status").select_option(label="Completed")
+    page.get_by_label("Public note").fill("Pothole filled.")
+    page.get_by_role("button", name="Change status").click()
+    assert "Attach an 'after' photo" in page.inner_text("main")
+    request.refresh_from_db()
+    assert request.status == "open"
+
+    photo = tmp_path / "after.jpg"
+    photo.write_bytes(images.jpeg(size=(400, 300)))
+    page.get_by_label("New status").select_option(label="Completed")
+    page.get_by_label("Public note").fill("Pothole filled.")
+    page.get_by_label("Crew photos ('after')").set_input_files(str(photo))
+    page.get_by_role("button", name="Change status").click()
+
+    assert "Status changed." in page.inner_text("main")
+    request.refresh_from_db()
+    assert request.status == "fixed"
+    crew_photo = request.photos.get()
+    assert crew_photo.kind == "crew"
+    image = page.get_by_role("img", name="Crew 'after' photo 1")
+    assert image.evaluate("img => img.complete && img.naturalWidth") == 400
+
+
+def test_no_login_no_back_office(page, chicago):
+    page.goto(f"{page.base}/staff/queues/department/cdot/")
+    assert page.url.startswith(f"{page.base}/staff/login/")
+    assert page.get_by_role("heading", name="Staff log in").is_visible()
+    assert get_user_model().objects.count() == 0
+    assert Department.objects.filter(code="cdot").exists()
+    assert Service.objects.exists()
