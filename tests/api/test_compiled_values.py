@@ -15,8 +15,12 @@ pytestmark = pytest.mark.django_db
 FIELDS = ("tracking_number", "status", "attributes", "lat", "requested_datetime", "media_urls")
 
 
-def _build(*, numbers=None, statuses=frozenset(), after=None, service_code=None, extra=False):
+def _build(
+    *, numbers=None, statuses=frozenset(), after=None, service_code=None, ids=None, extra=False
+):
     rows = ServiceRequest.objects.order_by("-requested_datetime", "-id")
+    if ids is not None:
+        rows = rows.filter(service_id__in=ids)
     if numbers:
         rows = rows.filter(tracking_number__in=numbers)
     if statuses:
@@ -63,6 +67,9 @@ def test_it_answers_as_values_does_for_every_shape(filed, pothole):
         {"after": recently, "extra": True},
         {"service_code": pothole.service_code, "after": recently},
         {"service_code": "no-such-code"},
+        {"ids": [pothole.pk]},
+        {"ids": [0]},
+        {"ids": [pothole.pk, 0], "statuses": frozenset({"open"})},
     ]
     for shape in shapes:
         expected = list(_build(**shape))

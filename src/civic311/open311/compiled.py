@@ -8,8 +8,8 @@ remembers the SQL, where each value sits among the parameters and the
 column converters, and afterwards only binds the values, runs the SQL and
 converts the rows exactly as values() would.
 
-Values are recognised by type: `str` and aware `datetime` (and lists of them)
-are bound as parameters; anything else (bools, None, frozensets, ints) is part
+Values are recognised by type: `str`, `int` and aware `datetime` (and lists of
+them) are bound as parameters; anything else (bools, None, frozensets) is part
 of the shape and reaches the builder unchanged. Slicing is left to `rows()`
 (LIMIT/OFFSET are appended), because the ORM writes them into the SQL text.
 """
@@ -122,7 +122,9 @@ class CompiledValues:
 
 
 def _is_slot(value: Any) -> bool:
-    return isinstance(value, str | dt.datetime)
+    if isinstance(value, bool):
+        return False
+    return isinstance(value, str | int | dt.datetime)
 
 
 def _shape(value: Any) -> Hashable:
@@ -138,5 +140,7 @@ def _sentinel(number: int, value: Any, connection: Any) -> tuple[Any, Any]:
     if isinstance(value, dt.datetime):
         sentinel = _SENTINEL_EPOCH + dt.timedelta(seconds=number)
         return sentinel, connection.ops.adapt_datetimefield_value(sentinel)
+    if isinstance(value, int):
+        return -1_000_000_000 - number, -1_000_000_000 - number
     sentinel = f"\x1fcompiled-slot-{number}\x1f"
     return sentinel, sentinel
