@@ -23,6 +23,11 @@ USAGE = """usage: civic311 COMMAND [options]
                            load ward boundaries from GeoJSON
   load-ward-offices FILE   load aldermen and ward-office contacts from CSV
   demo [--count N]         fill an empty database with believable requests
+  apikey create NAME [--sandbox] [--email E]
+                           make an Open311 API key and print it (shown once)
+  apikey list | apikey revoke PREFIX
+                           list API clients, or stop a key working
+  purge-sandbox [--days 7] delete old test requests filed through the API sandbox
   migrate, createsuperuser, shell, …  Django's own commands
 
 Settings are CIVIC311_* environment variables; see the README.

@@ -37,6 +37,13 @@ def _positive_int(raw: str) -> int:
     return value
 
 
+def _count(raw: str) -> int:
+    value = int(raw)
+    if value < 0:
+        raise ValueError("expected zero or a positive whole number")
+    return value
+
+
 def _csv(raw: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in raw.split(",") if part.strip())
 
@@ -123,6 +130,12 @@ class Config:
     )
     api_rate_limit_per_minute: int = _setting(
         "120", _positive_int, "POSTs per minute allowed per API key and per IP address"
+    )
+    trusted_proxies: int = _setting(
+        "0",
+        _count,
+        "how many reverse proxies in front of civic311 append to `X-Forwarded-For`; the "
+        "client's address is read that many entries from the right (0: the connection's address)",
     )
     max_photo_mb: int = _setting(
         "10", _positive_int, "largest photo upload accepted, in megabytes (MiB)"

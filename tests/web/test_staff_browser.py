@@ -2,6 +2,7 @@
 
 import pytest
 from django.contrib.auth import get_user_model
+from playwright.sync_api import expect
 
 from civic311.catalog.models import Department, Service
 from civic311.service_requests import services
@@ -106,7 +107,8 @@ def test_department_queue_filters_by_ward_and_changes_selected_requests(page, po
     page.get_by_label("Ward", exact=True).select_option(label="Ward 44")
     page.get_by_role("button", name="Filter").click()
     rows = page.locator("tbody tr")
-    assert rows.count() == 1 and far.tracking_number in rows.inner_text()
+    expect(rows).to_have_count(1)  # waits for the filtered page to load
+    assert far.tracking_number in rows.inner_text()
 
     page.get_by_label("Ward", exact=True).select_option(label="Any ward")
     page.get_by_role("button", name="Filter").click()
@@ -117,7 +119,7 @@ def test_department_queue_filters_by_ward_and_changes_selected_requests(page, po
     assert [v["id"] for v in serious_axe_violations(page)] == []
     page.get_by_role("button", name="Apply to selected").click()
 
-    assert "Changed 2" in page.inner_text("main")
+    expect(page.locator("main")).to_contain_text("Changed 2")
     statuses = dict(ServiceRequest.objects.values_list("tracking_number", "status"))
     assert statuses == {
         a.tracking_number: "action_scheduled",

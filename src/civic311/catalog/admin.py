@@ -20,7 +20,7 @@ class DepartmentAdmin(admin.ModelAdmin):
 class ServiceAttributeInline(admin.TabularInline):
     model = ServiceAttribute
     extra = 0
-    fields = ["order", "code", "datatype", "required", "variable", "description"]
+    fields = ["order", "code", "datatype", "required", "variable", "private", "description"]
     show_change_link = True
 
 

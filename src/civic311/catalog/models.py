@@ -84,6 +84,11 @@ class ServiceAttribute(models.Model):
     variable = models.BooleanField(default=True)
     description = models.TextField(help_text="The question shown to the resident.")
     datatype_description = models.CharField(max_length=300, blank=True)
+    private = models.BooleanField(
+        default=False,
+        help_text="The answer is the resident's own contact (e.g. a mobile number for text "
+        "updates): kept with the request, never published.",
+    )
 
     class Meta:
         ordering = ["service", "order"]

@@ -122,10 +122,17 @@ def _attribute(service: Service, order: int, spec: dict[str, Any]) -> None:
             "order": order,
             "required": spec.get("required", False),
             "variable": spec.get("variable", True),
+            "private": spec.get("private", False),
             "description": spec["description"],
             "datatype_description": spec.get("datatype_description", ""),
         },
     )
+    for key, name in spec.get("values", []):
+        if isinstance(key, bool) or isinstance(name, bool):
+            # YAML reads a bare YES/NO as a boolean: the key would become "True".
+            raise ValidationFailed(
+                f"attribute {spec['code']} has a value {key!r}: quote YES, NO, ON and OFF"
+            )
     values = [(str(key), str(name)) for key, name in spec.get("values", [])]
     attribute.values.exclude(key__in=[key for key, _ in values]).delete()
     for position, (key, name) in enumerate(values):

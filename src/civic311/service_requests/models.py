@@ -103,6 +103,13 @@ class ServiceRequest(models.Model):
             ),
             # Intake's "already reported nearby?": same service, recent, inside a lat box.
             models.Index(fields=["service", "status", "lat"], name="sr_service_status_lat"),
+            # The sandbox API reads only test requests; a small partial index keeps it
+            # from walking the production rows to find them.
+            models.Index(
+                fields=["requested_datetime"],
+                condition=models.Q(is_test=True),
+                name="sr_test_requested",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -402,6 +402,56 @@ def add_report(
     return locked
 
 
+def add_comment(
+    request: ServiceRequest,
+    *,
+    text: str,
+    via: str,
+    reopen_request: bool = False,
+    external_id: str = "",
+    details: Mapping[str, Any] | None = None,
+) -> RequestEvent:
+    """A public comment from outside the city (an app's user), reopening a closed request if asked.
+
+    `via` names the app the comment came through; `external_id` is the app's own id
+    for it (mySociety's update_id).
+    """
+    text = text.strip()
+    extra = {**(details or {}), "via": via}
+    with transaction.atomic():
+        locked = _lock(request)
+        if reopen_request:
+            workflow.check_reopen(locked.status)
+            old = locked.status
+            locked.duplicate_of = None
+            _apply_status(locked, workflow.Status.OPEN)
+            event = _append(
+                locked,
+                Event.REOPENED,
+                "Request reopened",
+                label=via,
+                description=text,
+                from_value=old,
+                to_value=workflow.Status.OPEN,
+                details=extra,
+                external_id=external_id,
+            )
+        else:
+            if not text:
+                raise ValidationFailed({"description": "Write the comment before sending it."})
+            event = _append(
+                locked,
+                Event.NOTE,
+                f"Comment via {via}",
+                label=via,
+                description=text,
+                details=extra,
+                external_id=external_id,
+            )
+        _save(locked)
+    return event
+
+
 # --- helpers -------------------------------------------------------------
 
 
@@ -506,6 +556,7 @@ def _append(
     related: ServiceRequest | None = None,
     details: dict[str, Any] | None = None,
     at: dt.datetime | None = None,
+    external_id: str = "",
 ) -> RequestEvent:
     now = at or clock.now()
     request.updated_datetime = now
@@ -523,6 +574,7 @@ def _append(
         status_after=request.status,
         related_request=related,
         details=details or {},
+        external_id=external_id[:100],
     )
 
 

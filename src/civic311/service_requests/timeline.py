@@ -79,6 +79,9 @@ def headline(event: RequestEvent) -> str:
         case Event.REOPENED:
             return _("Request reopened")
         case Event.NOTE:
+            if event.details.get("via"):
+                # A comment sent by an app's user (servicerequestupdates), not by the city.
+                return _("Comment received via %(app)s") % {"app": event.details["via"]}
             return _("Update from the city")
         case Event.ASSIGNED:
             return _("Assigned to a crew")

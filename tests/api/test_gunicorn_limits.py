@@ -1,0 +1,110 @@
+"""The POST limit holds across gunicorn workers: `civic311 serve --workers 2`, for real.
+
+A counter kept in each worker's memory would let every worker grant the limit on its
+own; the count lives in the database, so the server as a whole grants it once. The
+server runs on its own SQLite file in a temporary folder (it is a separate process, so
+it cannot share the test's transaction), on a free loopback port.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+import requests
+
+from tests.api.conftest import vehicle_form
+from tests.support.smtp import free_port
+
+LIMIT = 4
+CIVIC311 = [sys.executable, "-m", "civic311.cli"]
+
+
+def _env(tmp_path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CIVIC311_")}
+    env.update(
+        CIVIC311_ENV="test",
+        CIVIC311_DATA_DIR=str(tmp_path),
+        CIVIC311_DATABASE_URL=f"sqlite:///{tmp_path / 'server.sqlite3'}",
+        CIVIC311_API_RATE_LIMIT_PER_MINUTE=str(LIMIT),
+    )
+    return env
+
+
+def _run(env, *args) -> str:
+    done = subprocess.run(
+        [*CIVIC311, *args], env=env, capture_output=True, text=True, timeout=180, check=True
+    )
+    return done.stdout.strip()
+
+
+@pytest.fixture
+def server(tmp_path):
+    """`civic311 serve --workers 2` with the Chicago catalogue and one API key."""
+    env = _env(tmp_path)
+    _run(env, "migrate", "--verbosity", "0")
+    _run(env, "load-catalog", "chicago-2012")
+    key = _run(env, "apikey", "create", "Load Test")
+    port = free_port()
+    process = subprocess.Popen(
+        [*CIVIC311, "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "2"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_up(base, process)
+        yield base, key, tmp_path / "server.sqlite3"
+    finally:
+        process.terminate()
+        process.wait(20)
+
+
+def _wait_until_up(base: str, process: subprocess.Popen) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"civic311 serve exited with {process.returncode}")
+        try:
+            if requests.get(f"{base}/healthz", timeout=2).status_code == 200:
+                return
+        except requests.ConnectionError:
+            time.sleep(0.2)
+    raise AssertionError("civic311 serve did not answer within 60 s")
+
+
+def test_two_workers_grant_the_limit_once_between_them(server):
+    base, key, database = server
+
+    def post(index: int) -> int:
+        # A new connection each time, several at once, so both workers take requests.
+        with requests.Session() as session:
+            form = vehicle_form(key, description=f"report {index}")
+            response = session.post(
+                f"{base}/open311/v2/requests.json",
+                data=form,
+                headers={"Connection": "close"},
+                timeout=60,
+            )
+        if response.status_code == 429:
+            assert response.headers["Retry-After"].isdigit()
+            assert response.json()[0]["code"] == 429
+        return response.status_code
+
+    # Counts are per clock minute: start the burst (a second or two) well inside one.
+    if 60 - time.time() % 60 < 8:
+        time.sleep(60 - time.time() % 60 + 0.2)
+    started = time.time()
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        statuses = list(pool.map(post, range(3 * LIMIT)))
+    assert int(started // 60) == int(time.time() // 60), "the burst took over 8 seconds"
+    assert statuses.count(200) == LIMIT and statuses.count(429) == 2 * LIMIT, statuses
+    with sqlite3.connect(database) as db:
+        (filed,) = db.execute("SELECT COUNT(*) FROM service_requests_servicerequest").fetchone()
+    assert filed == LIMIT
