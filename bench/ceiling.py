@@ -4,10 +4,11 @@ No HTTP, no Django, no JSON: `sqlite3` or `psycopg` straight to the same
 database, the same inputs as the HTTP scenarios, in as many processes as the
 server has workers. What the API reaches is reported as a share of this.
 
-- lookup: the record's columns joined with its service and department, by
-  tracking number (what GET requests/{id} must read);
-- list: the same columns for one service and one GeoReport status in a 30-day
-  window, newest first, 50 rows (what the filtered GET requests must read);
+- lookup: the record's columns joined with its service and department, and its
+  first resident photo, by tracking number (what GET requests/{id} must read);
+- list: the same columns for one service (by id: the raw loop need not look its
+  code up) and one GeoReport status in a 30-day window, newest first, 50 rows
+  (what the filtered GET requests must read);
 - submit: one transaction taking the next tracking number, inserting the
   request and its `submitted` and `opened` events (what POST requests must write).
 """
@@ -109,7 +110,9 @@ def _run(
 RECORD_COLUMNS = """
     r.tracking_number, r.status, r.status_notes, s.name, s.service_code, r.description,
     d.public_name, r.requested_datetime, r.updated_datetime, r.expected_datetime,
-    r.address, r.address_id, r.zipcode, r.lat, r.long, r.media_urls
+    r.address, r.address_id, r.zipcode, r.lat, r.long, r.media_urls,
+    (SELECT p.image FROM media_photo p WHERE p.request_id = r.id AND p.kind = 'resident'
+     ORDER BY p.created_at, p.id LIMIT 1) AS photo
 """
 FROM_RECORDS = """
     FROM service_requests_servicerequest r
@@ -170,7 +173,7 @@ class RawDatabase:
         cursor = self.connection.cursor()
         sqls = {
             status: self._sql(
-                f"SELECT {RECORD_COLUMNS} {FROM_RECORDS} WHERE s.service_code = %s"
+                f"SELECT {RECORD_COLUMNS} {FROM_RECORDS} WHERE r.service_id = %s"
                 f" AND r.status IN ({', '.join(['%s'] * len(statuses))})"
                 " AND r.is_test = %s AND r.requested_datetime >= %s AND r.requested_datetime < %s"
                 f" ORDER BY r.requested_datetime DESC, r.id DESC LIMIT {LIST_PAGE_SIZE}"
@@ -183,7 +186,7 @@ class RawDatabase:
         def list_requests() -> Any:
             query = rng.choice(queries)
             params = (
-                query.service_code,
+                query.service_pk,
                 *statuses[query.status],
                 False,
                 self.datetime(query.start),

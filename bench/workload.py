@@ -34,6 +34,7 @@ class ListQuery:
     status: str
     start: dt.datetime
     end: dt.datetime
+    service_pk: int = 0  # for the ceiling, which need not look the code up
 
     def query_string(self) -> str:
         """The GeoReport query string for this list."""
@@ -102,6 +103,7 @@ class Workload:
                     q["status"],
                     dt.datetime.fromisoformat(q["start"]),
                     dt.datetime.fromisoformat(q["end"]),
+                    q.get("service_pk", 0),
                 )
                 for q in raw["lists"]
             ],
@@ -133,17 +135,20 @@ def draw(*, seed: int = 7, lookups: int = 5000, lists: int = 1000, posts: int = 
     first, last = bounds["requested_datetime__min"], bounds["requested_datetime__max"]
     catalogue = read_catalogue()
     codes = [s.code for s in catalogue.services]
+    pks = {s.code: s.pk for s in catalogue.services}
     weights = list(catalogue.weights)
     span_days = max(1, (last - first).days - LIST_WINDOW_DAYS)
     queries = []
     for _ in range(lists):
         start = (first + rng.randint(0, span_days) * DAY).replace(microsecond=0)
+        code = rng.choices(codes, weights)[0]
         queries.append(
             ListQuery(
-                rng.choices(codes, weights)[0],
+                code,
                 rng.choice(["open", "closed"]),
                 start,
                 start + LIST_WINDOW_DAYS * DAY,
+                pks[code],
             )
         )
     pools = point_pools(catalogue.ward_numbers, np.random.default_rng(seed))
