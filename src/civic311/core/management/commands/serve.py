@@ -62,5 +62,9 @@ class Command(BaseCommand):
                 "accesslog": "-",
                 "timeout": 60,
                 "graceful_timeout": 10,
+                # gunicorn's control socket is one path per user ($HOME/.gunicorn/gunicorn.ctl):
+                # with several servers on a machine (tests, benchmarks) the last one takes it
+                # and its commands reach the wrong server. civic311 does not use it.
+                "control_socket_disable": True,
             }
         ).run()
