@@ -6,8 +6,8 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run setup install test lint format bench clean
 
-run: setup ## set up (first time) and serve the site on http://127.0.0.1:8000
-	$(BIN)/civic311 serve
+run: setup ## set up (first time), serve the site on http://127.0.0.1:8000 and send its emails
+	$(BIN)/civic311 run
 
 setup: install ## create .venv, install, migrate, load the Chicago catalogue and demo data
 	$(BIN)/civic311 setup

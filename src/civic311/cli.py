@@ -16,8 +16,12 @@ from civic311 import config
 USAGE = """usage: civic311 COMMAND [options]
 
   setup                    migrate, load the Chicago catalogue and demo data, create an admin
+  run [--host H] [--port P]
+                           serve the site and send its emails (what `make run` does)
   serve [--host H] [--port P] [--workers N]
                            serve the whole site (migrates first)
+  worker [--once]          send queued emails (--once: what is due now, then exit)
+  check-email ADDRESS      send a test email now and say exactly what failed
   load-catalog NAME|FILE   load a service catalogue (built in: chicago-2012)
   load-wards FILE [--number-property NAME]
                            load ward boundaries from GeoJSON

@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 DEFAULT_SECRET_KEY = "civic311-local-development-key-not-for-production"
 
@@ -53,6 +53,59 @@ def _env_name(raw: str) -> str:
     if value not in {"development", "production", "test"}:
         raise ValueError("expected development, production or test")
     return value
+
+
+@dataclass(frozen=True)
+class SmtpServer:
+    """Where and how to hand over outgoing mail, parsed from CIVIC311_SMTP_URL."""
+
+    host: str
+    port: int
+    username: str = ""
+    password: str = ""
+    starttls: bool = False
+    ssl: bool = False
+
+    def describe(self) -> str:
+        """The server in words for logs and check-email, without the password."""
+        security = "SSL" if self.ssl else "STARTTLS" if self.starttls else "no encryption"
+        who = f", as {self.username}" if self.username else ""
+        return f"{self.host}:{self.port} ({security}{who})"
+
+
+def parse_smtp_url(raw: str) -> SmtpServer:
+    """`smtp://user:pass@host:587?starttls=1` or `smtps://…` as an SmtpServer."""
+    parts = urlsplit(raw.strip())
+    if parts.scheme not in {"smtp", "smtps"}:
+        raise ValueError("use smtp://host:port (add ?starttls=1 for STARTTLS) or smtps://host:465")
+    if not parts.hostname:
+        raise ValueError("it names no mail server host")
+    try:
+        port = parts.port
+    except ValueError:
+        raise ValueError("its port is not a number") from None
+    options = parse_qs(parts.query)
+    unknown = set(options) - {"starttls", "tls"}
+    if unknown:
+        raise ValueError(f"unknown option {sorted(unknown)[0]!r}; the only option is starttls=1")
+    starttls = any(_bool(v) for key in ("starttls", "tls") for v in options.get(key, []))
+    ssl = parts.scheme == "smtps"
+    if ssl and starttls:
+        raise ValueError("smtps:// is already encrypted; drop starttls=1 or use smtp://")
+    return SmtpServer(
+        host=parts.hostname,
+        port=port or (465 if ssl else 587 if starttls else 25),
+        username=unquote(parts.username or ""),
+        password=unquote(parts.password or ""),
+        starttls=starttls,
+        ssl=ssl,
+    )
+
+
+def _smtp_url(raw: str) -> str:
+    if raw.strip():
+        parse_smtp_url(raw)
+    return raw.strip()
 
 
 def _setting(default: str, parse: Callable[[str], object], doc: str) -> Any:
@@ -103,9 +156,9 @@ class Config:
     )
     smtp_url: str = _setting(
         "",
-        str,
-        "outgoing mail, `smtp://user:pass@host:587?starttls=1` or `smtps://…`; "
-        "empty writes mail to `<data_dir>/mail/`",
+        _smtp_url,
+        "outgoing mail, `smtp://user:pass@host:587?starttls=1` or `smtps://user:pass@host:465`; "
+        "empty writes each email as an `.eml` file in `<data_dir>/mail/`",
     )
     from_email: str = _setting("civic311 <no-reply@localhost>", str, "the From address of alerts")
     contact: str = _setting(
@@ -127,6 +180,20 @@ class Config:
     )
     outbox_max_attempts: int = _setting(
         "8", _positive_int, "delivery attempts before an email is marked dead"
+    )
+    outbox_retry_seconds: int = _setting(
+        "60",
+        _positive_int,
+        "wait before the first retry of a failed email; doubles each attempt, at most an hour",
+    )
+    outbox_lease_seconds: int = _setting(
+        "120",
+        _positive_int,
+        "how long a worker holds the emails it claimed; a crashed worker's emails are "
+        "taken over after this",
+    )
+    smtp_timeout_seconds: int = _setting(
+        "30", _positive_int, "how long to wait for the SMTP server before giving up on an attempt"
     )
     api_rate_limit_per_minute: int = _setting(
         "120", _positive_int, "POSTs per minute allowed per API key and per IP address"
@@ -167,6 +234,16 @@ class Config:
         return Path(self.media_dir).resolve() if self.media_dir else self.data_path / "media"
 
     @property
+    def smtp_server(self) -> SmtpServer | None:
+        """The SMTP server to send through, or None to write mail to files."""
+        return parse_smtp_url(self.smtp_url) if self.smtp_url else None
+
+    @property
+    def mail_path(self) -> Path:
+        """Where emails are written as files when no SMTP server is set."""
+        return self.data_path / "mail"
+
+    @property
     def effective_base_url(self) -> str:
         """The public base URL without a trailing slash."""
         return (self.base_url or "http://127.0.0.1:8000").rstrip("/")
@@ -192,10 +269,22 @@ def load(environ: Mapping[str, str] | None = None) -> Config:
         try:
             values[f.name] = f.metadata["parse"](raw)
         except ValueError as exc:
-            raise ConfigError(f"{name}={raw!r} is not valid: {exc}.") from None
+            raise ConfigError(f"{name}={redact_password(raw)!r} is not valid: {exc}.") from None
     config = Config(**values)  # type: ignore[arg-type]
     _validate(config)
     return config
+
+
+def redact_password(url: str) -> str:
+    """`url` with any password replaced by ***, so errors and logs never show it."""
+    try:
+        parts = urlsplit(url)
+        password = parts.password
+    except ValueError:
+        return url
+    if not password:
+        return url
+    return url.replace(f":{password}@", ":***@", 1)
 
 
 def _validate(config: Config) -> None:

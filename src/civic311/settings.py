@@ -140,6 +140,35 @@ CSRF_COOKIE_SECURE = CIVIC311.is_production
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
+# Alerts go through civic311's own outbox worker; these settings make Django's own emails
+# (e.g. password resets) use the same server, or the same .eml folder when none is set.
+DEFAULT_FROM_EMAIL = CIVIC311.from_email
+SERVER_EMAIL = CIVIC311.from_email
+
+
+def _mailer() -> dict:
+    server = CIVIC311.smtp_server
+    if server is None:
+        return {
+            "BACKEND": "civic311.notifications.mailer.EmlFileBackend",
+            "OPTIONS": {"directory": str(CIVIC311.mail_path)},
+        }
+    return {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {
+            "host": server.host,
+            "port": server.port,
+            "username": server.username,
+            "password": server.password,
+            "use_tls": server.starttls,
+            "use_ssl": server.ssl,
+            "timeout": CIVIC311.smtp_timeout_seconds,
+        },
+    }
+
+
+MAILERS = {"default": _mailer()}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

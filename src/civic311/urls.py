@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("civic311.open311.docs_urls")),
     path("open311/", include("civic311.open311.urls")),
     path("staff/", include("civic311.staff.urls")),
+    path("subscriptions/", include("civic311.notifications.urls")),
     path("media/", include("civic311.media.urls")),
     path("", include("civic311.public.urls")),
 ]

@@ -26,6 +26,7 @@ from civic311.core.errors import InvalidTransition, ValidationFailed
 from civic311.geo import lookup
 from civic311.media.processing import ProcessedPhoto
 from civic311.media.services import save_photos
+from civic311.notifications import services as alerts
 from civic311.service_requests import workflow
 from civic311.service_requests.models import (
     Channel,
@@ -86,8 +87,13 @@ def submit_request(
     via: str = "",
     is_test: bool = False,
     photos: Sequence[ProcessedPhoto] = (),
+    email_updates: bool = True,
 ) -> ServiceRequest:
-    """File a new request: validate, locate, route, number it, and open its timeline."""
+    """File a new request: validate, locate, route, number it, and open its timeline.
+
+    With `email_updates` (the default) a requester who gave an email address follows the
+    request and gets a receipt; pass False when they opted out.
+    """
     _authorize(actor, None, "file")
     answers = validate_attributes(attribute_rules(service), attributes or {})
     _check_description(description)
@@ -145,6 +151,8 @@ def submit_request(
             details={"department": department.code},
             at=now,
         )
+        if email_updates:
+            alerts.welcome_requester(request=request, event=submitted)
     return request
 
 
@@ -188,6 +196,7 @@ def change_status(
                 is_public=False,
             )
         _save(locked)
+        alerts.announce([changed])
     return locked
 
 
@@ -210,6 +219,7 @@ def add_note(
             is_public=public,
         )
         _save(locked)
+        alerts.announce([event])
     return event
 
 
@@ -244,7 +254,7 @@ def transfer(
         summary = f"Transferred to {to_department.public_name}"
         if new_service.pk != old_service.pk:
             summary += f" as {new_service.name}"
-        _append(
+        transferred = _append(
             locked,
             Event.TRANSFERRED,
             summary,
@@ -260,6 +270,7 @@ def transfer(
             },
         )
         _save(locked)
+        alerts.announce([transferred])
     return locked
 
 
@@ -285,7 +296,7 @@ def mark_duplicate(
         locked.duplicate_of = locked_parent
         _apply_status(locked, workflow.Status.DUPLICATE)
         locked.status_notes = f"Duplicate of {locked_parent.tracking_number}"
-        _append(
+        marked = _append(
             locked,
             Event.DUPLICATE_MARKED,
             f"Marked as a duplicate of {locked_parent.tracking_number}",
@@ -306,6 +317,9 @@ def mark_duplicate(
         )
         _save(locked)
         _save(locked_parent)
+        # Tell the duplicate's followers first, then they follow the parent from now on.
+        alerts.announce([marked])
+        alerts.follow_parent(duplicate=locked, parent=locked_parent)
     return locked
 
 
@@ -314,20 +328,9 @@ def reopen(request: ServiceRequest, *, actor: User | None, reason: str = "") -> 
     with transaction.atomic():
         locked = _lock(request)
         _authorize(actor, locked, "reopen")
-        workflow.check_reopen(locked.status)
-        old = locked.status
-        locked.duplicate_of = None
-        _apply_status(locked, workflow.Status.OPEN)
-        _append(
-            locked,
-            Event.REOPENED,
-            "Request reopened",
-            actor=actor,
-            description=reason,
-            from_value=old,
-            to_value=workflow.Status.OPEN,
-        )
+        reopened = _reopen_locked(locked, actor=actor, description=reason)
         _save(locked)
+        alerts.announce([reopened])
     return locked
 
 
@@ -389,7 +392,7 @@ def add_report(
             actor=actor,
         )
         locked.report_count += 1
-        _append(
+        again = _append(
             locked,
             Event.REPORTED_AGAIN,
             "Another resident reported this problem",
@@ -399,6 +402,10 @@ def add_report(
             at=now,
         )
         _save(locked)
+        if email_updates:
+            alerts.welcome_requester(
+                request=locked, event=again, email=requester.email, first_name=requester.first_name
+            )
     return locked
 
 
@@ -421,20 +428,8 @@ def add_comment(
     with transaction.atomic():
         locked = _lock(request)
         if reopen_request:
-            workflow.check_reopen(locked.status)
-            old = locked.status
-            locked.duplicate_of = None
-            _apply_status(locked, workflow.Status.OPEN)
-            event = _append(
-                locked,
-                Event.REOPENED,
-                "Request reopened",
-                label=via,
-                description=text,
-                from_value=old,
-                to_value=workflow.Status.OPEN,
-                details=extra,
-                external_id=external_id,
+            event = _reopen_locked(
+                locked, label=via, description=text, details=extra, external_id=external_id
             )
         else:
             if not text:
@@ -449,10 +444,28 @@ def add_comment(
                 external_id=external_id,
             )
         _save(locked)
+        alerts.announce([event])
     return event
 
 
 # --- helpers -------------------------------------------------------------
+
+
+def _reopen_locked(locked: ServiceRequest, **event_fields: Any) -> RequestEvent:
+    """Open a locked, closed request again and append the REOPENED event (no save)."""
+    workflow.check_reopen(locked.status)
+    old = locked.status
+    locked.duplicate_of = None
+    _apply_status(locked, workflow.Status.OPEN)
+    return _append(
+        locked,
+        Event.REOPENED,
+        "Request reopened",
+        from_value=old,
+        to_value=workflow.Status.OPEN,
+        **event_fields,
+    )
+
 
 
 def _authorize(actor: User | None, request: ServiceRequest | None, action: str) -> None:

@@ -1,0 +1,233 @@
+"""What residents read: the receipt, the confirmation and the update emails, text and HTML.
+
+Emails are rendered when they are queued (inside the change's transaction),
+so the outbox row holds exactly what will be sent and a retry sends the same
+words. Only public events are ever passed in; links are absolute, from
+settings.BASE_URL; every subject carries the tracking number.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from civic311.media.models import Photo as StoredPhoto
+from civic311.notifications import tokens
+from civic311.notifications.models import CONFIRMATION_DAYS, Subscription
+from civic311.service_requests import timeline, workflow
+from civic311.service_requests.models import RequestEvent, ServiceRequest
+
+Event = RequestEvent.Type
+# Stands in for a follower's unsubscribe link in an email rendered once for all followers.
+_PLACEHOLDER = "https://civic311.invalid/unsubscribe-placeholder"
+
+# Public events that deserve an email; the rest (submission, routing, merges into this
+# request, assignment) are noise for someone following one problem.
+ALERT_TYPES = frozenset(
+    {
+        Event.STATUS_CHANGED,
+        Event.CLOSED,
+        Event.TRANSFERRED,
+        Event.DUPLICATE_MARKED,
+        Event.REOPENED,
+        Event.NOTE,
+    }
+)
+
+
+@dataclass(frozen=True)
+class Email:
+    """A rendered email: subject, plain text, HTML and the extra headers."""
+
+    subject: str
+    text: str
+    html: str
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Photo:
+    """A crew photo shown in a completion email."""
+
+    url: str
+    thumbnail_url: str
+
+
+@dataclass(frozen=True)
+class Change:
+    """One public event, in the words the update email uses."""
+
+    headline: str
+    lines: tuple[str, ...] = ()
+    note: str = ""
+    note_label: str = "From the city"
+    link: str = ""
+    photos: tuple[Photo, ...] = ()
+
+
+def tracker_url(number: str) -> str:
+    """The absolute address of a request's tracker page."""
+    return f"{settings.BASE_URL}/requests/{number}"
+
+
+def unsubscribe_url(subscription_id: int) -> str:
+    """The absolute one-click unsubscribe address for a subscription."""
+    token = tokens.unsubscribe_token(subscription_id)
+    return settings.BASE_URL + reverse("notifications:unsubscribe", args=[token])
+
+
+def confirmation_url(subscription: Subscription) -> str:
+    """The absolute address that confirms a pending subscription."""
+    token = tokens.confirmation_token(subscription.pk, subscription.created_at)
+    return settings.BASE_URL + reverse("notifications:confirm", args=[token])
+
+
+def receipt(
+    request: ServiceRequest,
+    subscription: Subscription,
+    *,
+    first_name: str = "",
+    added: bool = False,
+) -> Email:
+    """A reporter's receipt: tracking number, what happens next, the tracker link.
+
+    `added` when their report was added to a request the city already had.
+    """
+    context = _context(request, subscription)
+    context["first_name"] = first_name
+    context["expected"] = request.expected_datetime
+    context["added"] = added
+    context["report_count"] = request.report_count
+    verb = "Added" if added else "Received"
+    subject = f"{verb}: {request.tracking_number} {request.service.name}"
+    return _render("receipt", subject, context)
+
+
+def confirmation(request: ServiceRequest, subscription: Subscription) -> Email:
+    """The double opt-in email with the confirmation link."""
+    context = _context(request, subscription)
+    context["confirm_url"] = confirmation_url(subscription)
+    context["days"] = CONFIRMATION_DAYS
+    subject = f"Confirm email alerts for {request.tracking_number}"
+    return _render("confirmation", subject, context)
+
+
+def update_for_followers(request: ServiceRequest, events: Sequence[RequestEvent]) -> Email:
+    """The email announcing one or more public changes, oldest first, for every follower.
+
+    Rendered once with a placeholder link; `personalise` gives each follower their own.
+    """
+    changes = [describe(request, event) for event in events]
+    context = _context(request, None)
+    context["changes"] = changes
+    subject = update_subject(request, events[-1], key_event(events))
+    if len(events) > 1:
+        subject += f" ({len(events)} updates)"
+    return _render("update", subject, context)
+
+
+def personalise(email: Email, subscription: Subscription) -> Email:
+    """`email` with this follower's own unsubscribe link in place of the placeholder."""
+    url = unsubscribe_url(subscription.pk)  # signed-token characters need no HTML escaping
+    return Email(
+        subject=email.subject,
+        text=email.text.replace(_PLACEHOLDER, url),
+        html=email.html.replace(_PLACEHOLDER, url),
+        headers={name: value.replace(_PLACEHOLDER, url) for name, value in email.headers.items()},
+    )
+
+
+def key_event(events: Sequence[RequestEvent]) -> RequestEvent:
+    """The event that names a folded email: the last closing one, else the last one."""
+    closing = [e for e in events if e.type in {Event.CLOSED, Event.DUPLICATE_MARKED}]
+    return closing[-1] if closing else events[-1]
+
+
+def update_subject(request: ServiceRequest, last: RequestEvent, key: RequestEvent) -> str:
+    """The subject of an update email, led by its most important change."""
+    number = request.tracking_number
+    match key.type:
+        case Event.CLOSED if key.to_value == workflow.Status.FIXED:
+            return f"Completed: {number} {request.service.name}"
+        case Event.CLOSED:
+            return f"Closed: {number} ({timeline.status_words(key.to_value)})"
+        case Event.DUPLICATE_MARKED:
+            return f"{number} is a duplicate of {key.to_value}"
+        case Event.REOPENED:
+            return f"Reopened: {number} {request.service.name}"
+        case Event.TRANSFERRED:
+            return f"{number} was transferred to {key.to_value}"
+        case Event.STATUS_CHANGED:
+            return f"{number} is now {timeline.status_words(key.to_value)}"
+    return f"Update on {number} {request.service.name}"
+
+
+def describe(request: ServiceRequest, event: RequestEvent) -> Change:
+    """One public event as a Change: plain headline, the detail lines, the public note."""
+    headline = timeline.headline(event)
+    note = event.description.strip()
+    match event.type:
+        case Event.CLOSED if event.to_value == workflow.Status.FIXED:
+            photos = crew_photos(request, event)
+            return Change("Completed", (headline,), note, "Closing note", photos=photos)
+        case Event.TRANSFERRED:
+            lines: tuple[str, ...] = (
+                f"{event.to_value} has it now (it was with {event.from_value}).",
+                f"Your tracking number stays {request.tracking_number}.",
+            )
+            return Change(headline, lines, note, note_label="Why")
+        case Event.DUPLICATE_MARKED:
+            lines = (
+                "Another report of the same problem is being handled under "
+                f"{event.to_value}. You now follow {event.to_value} and get its updates instead.",
+            )
+            return Change(headline, lines, note, link=tracker_url(event.to_value))
+        case Event.REOPENED:
+            return Change(headline, (), note, note_label="Why")
+        case Event.NOTE if event.details.get("via"):  # a resident's comment through an app
+            return Change(headline, (), note, note_label="Comment")
+    return Change(headline, (), note)
+
+
+def crew_photos(request: ServiceRequest, event: RequestEvent) -> tuple[Photo, ...]:
+    """The crew's 'after' photos of a completion: those sent with it, else the latest ones."""
+    crew = StoredPhoto.objects.filter(request=request, kind="crew")
+    chosen = list(crew.filter(event=event)) or list(crew.order_by("-created_at", "-id")[:1])
+    return tuple(Photo(url=p.url, thumbnail_url=p.thumbnail_url) for p in chosen)
+
+
+def _context(request: ServiceRequest, subscription: Subscription | None) -> dict:
+    return {
+        "number": request.tracking_number,
+        "service": request.service.name,
+        "address": request.address,
+        "department": request.department.public_name,
+        "tracker_url": tracker_url(request.tracking_number),
+        "unsubscribe_url": _PLACEHOLDER
+        if subscription is None
+        else unsubscribe_url(subscription.pk),
+        "base_url": settings.BASE_URL,
+    }
+
+
+def _render(name: str, subject: str, context: dict) -> Email:
+    context = {**context, "subject": subject}
+    text = render_to_string(f"notifications/email/{name}.txt", context)
+    html = render_to_string(f"notifications/email/{name}.html", context)
+    headers = {
+        "List-Unsubscribe": f"<{context['unsubscribe_url']}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        "Auto-Submitted": "auto-generated",
+    }
+    return Email(subject=subject[:300], text=_tidy(text), html=html.strip(), headers=headers)
+
+
+def _tidy(text: str) -> str:
+    # Template tags leave blank lines and trailing spaces; a short email should not.
+    lines = [line.rstrip() for line in text.strip().splitlines()]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)) + "\n"
