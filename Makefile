@@ -32,5 +32,9 @@ format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+ROWS ?= 1000000
+bench: install ## benchmark the Open311 API on SQLite and PostgreSQL (make bench ROWS=10000000)
+	$(BIN)/python -m bench --rows $(ROWS) $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) var

@@ -12,6 +12,7 @@ admin.site.site_title = "civic311 admin"
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("", include("civic311.open311.docs_urls")),
     path("open311/", include("civic311.open311.urls")),
     path("staff/", include("civic311.staff.urls")),
     path("media/", include("civic311.media.urls")),

@@ -196,12 +196,14 @@ def requests(query: RequestQuery, *, sandbox: bool) -> list[Row]:
         return _rows(sql, [*params, *query.ids, MAX_ROWS])
     adapt = connection.ops.adapt_datetimefield_value
     if query.service_codes:
-        codes = _in(_column(Service, "service_code"), query.service_codes)
-        sql += (
-            f" AND r.{_column(sr, 'service')} IN "
-            f'(SELECT "id" FROM "{Service._meta.db_table}" WHERE {codes})'
-        )
-        params += query.service_codes
+        # Ids, not a subquery: given them, SQLite walks the (service, requested) index newest
+        # first and stops after a page; with the subquery it read the whole window of every
+        # service and sorted it (1M rows: p99 52 ms against 19 ms; docs/performance.md).
+        service_ids = _service_ids(query.service_codes)
+        if not service_ids:
+            return []
+        sql += f" AND {_in('r.' + _column(sr, 'service'), service_ids)}"
+        params += service_ids
     for status in query.statuses:
         chosen = sorted(_STATUSES[status])
         sql += f" AND {_in('r.' + _column(sr, 'status'), chosen)}"
@@ -218,6 +220,11 @@ def requests(query: RequestQuery, *, sandbox: bool) -> list[Row]:
             params.append(adapt(value))
     sql += f"{_ORDER} LIMIT %s OFFSET %s"
     return _rows(sql, [*params, query.page_size, query.offset])
+
+
+def _service_ids(codes: Sequence[str]) -> list[int]:
+    """The ids of the services with these codes (one small indexed query)."""
+    return list(Service.objects.filter(service_code__in=codes).values_list("pk", flat=True))
 
 
 def request(tracking_number: str, *, sandbox: bool, extensions: bool) -> Row:

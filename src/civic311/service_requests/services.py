@@ -468,7 +468,6 @@ def _reopen_locked(locked: ServiceRequest, **event_fields: Any) -> RequestEvent:
     )
 
 
-
 def _authorize(actor: User | None, request: ServiceRequest | None, action: str) -> None:
     """Raise PermissionDenied unless `actor` may do `action` (None, the system, always may)."""
     if actor is None:

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.db import connection
 from gunicorn.app.base import BaseApplication
 
 from civic311.wsgi import application
@@ -24,6 +25,21 @@ class _Gunicorn(BaseApplication):
         return application
 
 
+def refresh_planner_statistics() -> None:
+    """Give SQLite's query planner statistics (PostgreSQL's autovacuum keeps its own).
+
+    Without any, SQLite guesses from index shapes alone: at a million requests it read
+    the public list through (service, status, lat), a whole service's history per page,
+    instead of (service, requested): 3 pages a second instead of hundreds (see
+    docs/performance.md). A sampled ANALYZE takes milliseconds.
+    """
+    if connection.vendor != "sqlite":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA analysis_limit=1000")
+        cursor.execute("ANALYZE")
+
+
 class Command(BaseCommand):
     help = "Serve the API, resident site, back office and admin on one port."
 
@@ -35,6 +51,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, host: str, port: int, workers: int, threads: int, **options) -> None:
         call_command("migrate", interactive=False, verbosity=0)
+        refresh_planner_statistics()
         self.stdout.write(f"civic311 serving on http://{host}:{port}/ (Ctrl-C stops it)")
         _Gunicorn(
             {
@@ -45,5 +62,9 @@ class Command(BaseCommand):
                 "accesslog": "-",
                 "timeout": 60,
                 "graceful_timeout": 10,
+                # gunicorn's control socket is one path per user ($HOME/.gunicorn/gunicorn.ctl):
+                # with several servers on a machine (tests, benchmarks) the last one takes it
+                # and its commands reach the wrong server. civic311 does not use it.
+                "control_socket_disable": True,
             }
         ).run()
