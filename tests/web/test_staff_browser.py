@@ -73,8 +73,8 @@ def test_operator_intake_offers_the_nearby_request_and_adds_the_caller_to_it(pag
     nearby.get_by_role("button", name=f"Add caller to {existing.tracking_number}").click()
 
     page.wait_for_url(f"**/staff/requests/{existing.tracking_number}/")
-    assert f"Added the caller to {existing.tracking_number}" in page.inner_text("main")
-    assert "Another resident reported this problem" in page.inner_text("main")
+    expect(page.locator("main")).to_contain_text(f"Added the caller to {existing.tracking_number}")
+    expect(page.locator("main")).to_contain_text("Another resident reported this problem")
     assert ServiceRequest.objects.count() == 1
     existing.refresh_from_db()
     assert existing.report_count == 2
@@ -93,7 +93,8 @@ def test_ward_office_queue_shows_its_ward_only_and_works_on_a_phone(page, pothol
     assert page.locator("#count-open").inner_text() == "1"
     assert [v["id"] for v in serious_axe_violations(page)] == []
     page.get_by_role("link", name=in_ward.tracking_number).click()
-    assert "Ward" in page.inner_text("main") and "Expected completion" in page.inner_text("main")
+    expect(page.locator("main")).to_contain_text("Expected completion")
+    assert "Ward" in page.inner_text("main")
 
 
 def test_department_queue_filters_by_ward_and_changes_selected_requests(page, pothole):
@@ -157,7 +158,7 @@ def test_closing_with_a_crew_photo(page, pothole, media_root, tmp_path):
     page.get_by_label("New status").select_option(label="Completed")
     page.get_by_label("Public note").fill("Pothole filled.")
     page.get_by_role("button", name="Change status").click()
-    assert "Attach an 'after' photo" in page.inner_text("main")
+    expect(page.locator("main")).to_contain_text("Attach an 'after' photo")
     request.refresh_from_db()
     assert request.status == "open"
 
@@ -168,13 +169,17 @@ def test_closing_with_a_crew_photo(page, pothole, media_root, tmp_path):
     page.get_by_label("Crew photos ('after')").set_input_files(str(photo))
     page.get_by_role("button", name="Change status").click()
 
-    assert "Status changed." in page.inner_text("main")
+    expect(page.locator("main")).to_contain_text("Status changed.")
     request.refresh_from_db()
     assert request.status == "fixed"
     crew_photo = request.photos.get()
     assert crew_photo.kind == "crew"
     image = page.get_by_role("img", name="Crew 'after' photo 1")
-    assert image.evaluate("img => img.complete && img.naturalWidth") == 400
+    expect(image).to_be_visible()
+    page.wait_for_function(
+        "img => img.complete && img.naturalWidth > 0", arg=image.element_handle()
+    )
+    assert image.evaluate("img => img.naturalWidth") == 400
 
 
 def test_no_login_no_back_office(page, chicago):
