@@ -298,3 +298,12 @@ def test_department_staff_see_refusals_as_messages_not_errors(client, pothole):
         follow=True,
     ).content.decode()
     assert "No request has the tracking number 99-99999999" in page
+
+
+def test_the_request_page_shows_answers_as_questions_and_labels(client, pothole):
+    request = file(pothole)
+    logged_in(client, make_staff("cdot-answers", "department", departments=("cdot",)))
+    page = client.get(f"/staff/requests/{request.tracking_number}/").content.decode()
+    assert "Where is the pothole located?" in page
+    assert "Curb Lane" in page
+    assert "<dt>WHEREIST</dt>" not in page

@@ -30,6 +30,7 @@ from civic311.service_requests import selectors as request_selectors
 from civic311.service_requests.models import Channel, ServiceRequest
 from civic311.staff import forms, history, selectors
 from civic311.staff import services as staff_services
+from civic311.staff.answers import answers_in_words
 
 INTAKE_CHANNELS = {"operator": Channel.PHONE, "ward_office": Channel.WARD_OFFICE}
 
@@ -332,6 +333,7 @@ def request_detail(request: HttpRequest, number: str) -> HttpResponse:
             "history": _history(sr),
             "can": {str(k): v for k, v in can.items()},
             "repeat_reports": sr.repeat_reports.all(),
+            "answers": answers_in_words(sr.service_id, sr.attributes),
             "photos": sr.photos.select_related("event").order_by("created_at", "id"),
             "status_form": forms.StatusForm(current=sr.status, auto_id="status_%s"),
             "note_form": forms.NoteForm(auto_id="note_%s"),
