@@ -75,6 +75,26 @@ def actor_label(actor: User | None, fallback: str = "civic311") -> str:
     return full_name or actor.get_username()
 
 
+@dataclass(frozen=True)
+class Submission:
+    """A new request, validated, located and routed: everything read before the write lock."""
+
+    service: Service
+    channel: str
+    location: Location
+    description: str
+    answers: dict[str, Any]
+    requester: Requester
+    ward: int | None
+    department: Department
+    media_urls: tuple[str, ...] = ()
+    actor: User | None = None
+    via: str = ""
+    is_test: bool = False
+    photos: Sequence[ProcessedPhoto] = ()
+    email_updates: bool = True
+
+
 def submit_request(
     *,
     service: Service,
@@ -95,66 +115,130 @@ def submit_request(
     With `email_updates` (the default) a requester who gave an email address follows the
     request and gets a receipt; pass False when they opted out.
     """
+    submission = prepare_submission(
+        service=service,
+        channel=channel,
+        location=location,
+        description=description,
+        attributes=attributes,
+        requester=requester,
+        media_urls=media_urls,
+        actor=actor,
+        via=via,
+        is_test=is_test,
+        photos=photos,
+        email_updates=email_updates,
+    )
+    with transaction.atomic():
+        return record_submission(submission)
+
+
+def prepare_submission(
+    *,
+    service: Service,
+    channel: str,
+    location: Location,
+    description: str = "",
+    attributes: Mapping[str, Sequence[str]] | None = None,
+    requester: Requester | None = None,
+    media_urls: Sequence[str] = (),
+    actor: User | None = None,
+    via: str = "",
+    is_test: bool = False,
+    photos: Sequence[ProcessedPhoto] = (),
+    email_updates: bool = True,
+) -> Submission:
+    """Check and route a new request without writing anything.
+
+    Done before the filing transaction because on SQLite that transaction holds the
+    database's only write lock: reading the catalogue inside it made concurrent POSTs queue.
+    """
     _authorize(actor, None, "file")
     answers = validate_attributes(attribute_rules(service), attributes or {})
     _check_description(description)
     ward = _ward_for(location)
+    department_id = routing.choose_department(
+        routing_rules(service), ward, default=service.department_id
+    )
+    return Submission(
+        service=service,
+        channel=channel,
+        location=location,
+        description=description,
+        answers=answers,
+        requester=requester or Requester(),
+        ward=ward,
+        department=Department.objects.get(pk=department_id),
+        media_urls=tuple(media_urls),
+        actor=actor,
+        via=via,
+        is_test=is_test,
+        photos=photos,
+        email_updates=email_updates,
+    )
+
+
+def record_submission(submission: Submission) -> ServiceRequest:
+    """Write a prepared request with its number and first events; call inside a transaction."""
     now = clock.now()
-    requester = requester or Requester()
-    with transaction.atomic():
-        department_id = routing.choose_department(
-            routing_rules(service), ward, default=service.department_id
-        )
-        request = ServiceRequest.objects.create(
-            tracking_number=_next_tracking_number(now.year),
-            token=secrets.token_hex(12),
-            service=service,
-            department_id=department_id,
-            status=workflow.Status.OPEN,
-            description=description,
-            attributes=answers,
-            address=location.address,
-            address_id=location.address_id,
-            zipcode=location.zipcode,
-            lat=location.lat,
-            long=location.long,
-            ward_id=ward,
-            channel=channel,
-            media_urls=list(media_urls),
-            is_test=is_test,
-            requester_first_name=requester.first_name,
-            requester_last_name=requester.last_name,
-            requester_email=requester.email,
-            requester_phone=requester.phone,
-            requester_device_id=requester.device_id,
-            requester_account_id=requester.account_id,
-            requested_datetime=now,
-            updated_datetime=now,
-            expected_datetime=_expected(service, now),
-        )
-        channel_words = _english(Channel(channel).label)
-        submitted = _append(
-            request,
-            Event.SUBMITTED,
-            f"Request submitted via {channel_words}",
-            actor=actor,
-            label=via or actor_label(actor, fallback=channel_words),
-            to_value=channel,
-            at=now,
-        )
-        save_photos(request=request, photos=photos, kind="resident", actor=actor, event=submitted)
-        department = Department.objects.get(pk=department_id)
-        _append(
-            request,
-            Event.OPENED,
-            f"Request opened by {department.public_name}",
-            to_value=department.public_name,
-            details={"department": department.code},
-            at=now,
-        )
-        if email_updates:
-            alerts.welcome_requester(request=request, event=submitted)
+    service, location, requester = submission.service, submission.location, submission.requester
+    request = ServiceRequest.objects.create(
+        tracking_number=_next_tracking_number(now.year),
+        token=secrets.token_hex(12),
+        service=service,
+        department=submission.department,
+        status=workflow.Status.OPEN,
+        description=submission.description,
+        attributes=submission.answers,
+        address=location.address,
+        address_id=location.address_id,
+        zipcode=location.zipcode,
+        lat=location.lat,
+        long=location.long,
+        ward_id=submission.ward,
+        channel=submission.channel,
+        media_urls=list(submission.media_urls),
+        is_test=submission.is_test,
+        requester_first_name=requester.first_name,
+        requester_last_name=requester.last_name,
+        requester_email=requester.email,
+        requester_phone=requester.phone,
+        requester_device_id=requester.device_id,
+        requester_account_id=requester.account_id,
+        requested_datetime=now,
+        updated_datetime=now,
+        expected_datetime=_expected(service, now),
+    )
+    _open_timeline(request, submission, now)
     return request
+
+
+def _open_timeline(request: ServiceRequest, submission: Submission, now: dt.datetime) -> None:
+    actor = submission.actor
+    channel_words = _english(Channel(submission.channel).label)
+    submitted = _append(
+        request,
+        Event.SUBMITTED,
+        f"Request submitted via {channel_words}",
+        actor=actor,
+        label=submission.via or actor_label(actor, fallback=channel_words),
+        to_value=submission.channel,
+        at=now,
+    )
+    save_photos(
+        request=request, photos=submission.photos, kind="resident", actor=actor, event=submitted
+    )
+    department = submission.department
+    _append(
+        request,
+        Event.OPENED,
+        f"Request opened by {department.public_name}",
+        to_value=department.public_name,
+        details={"department": department.code},
+        at=now,
+    )
+    if submission.email_updates:
+        alerts.welcome_requester(request=request, event=submitted)
 
 
 def change_status(
