@@ -34,21 +34,6 @@ CLOSING_NOTE = "Sewer rebuilt and the street patched."
 MINUTE = dt.timedelta(minutes=1)
 
 
-@pytest.fixture
-def media_root(settings, tmp_path):
-    root = tmp_path / "media"
-    root.mkdir()
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(root), "base_url": "/media/"},
-        },
-    }
-    settings.MEDIA_ROOT = str(root)
-    return root
-
-
 def photo(name: str, data: bytes) -> io.BytesIO:
     """An uploaded JPEG as a browser or an app sends it."""
     upload = io.BytesIO(data)
