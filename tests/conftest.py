@@ -44,6 +44,22 @@ def abandoned_vehicle(chicago) -> Service:
 
 
 @pytest.fixture
+def media_root(settings, tmp_path):
+    """Photos stored during the test land in tmp_path/media, never in the developer's var/."""
+    root = tmp_path / "media"
+    root.mkdir()
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(root), "base_url": "/media/"},
+        },
+    }
+    settings.MEDIA_ROOT = str(root)
+    return root
+
+
+@pytest.fixture
 def on_postgres() -> bool:
     return connection.vendor == "postgresql"
 

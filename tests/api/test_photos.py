@@ -17,21 +17,6 @@ URL = "/open311/v2/requests.json"
 BOUNDARY = "CiViC311bOuNdArY"
 
 
-@pytest.fixture
-def media_root(settings, tmp_path):
-    root = tmp_path / "media"
-    root.mkdir()
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(root), "base_url": "/media/"},
-        },
-    }
-    settings.MEDIA_ROOT = str(root)
-    return root
-
-
 def upload(name: str, data: bytes, content_type: str = "image/jpeg") -> io.BytesIO:
     file = io.BytesIO(data)
     file.name = name

@@ -151,6 +151,7 @@ def test_media_serves_the_stored_bytes_with_safe_cache_headers(pothole, media_ro
     ],
 )
 def test_unknown_paths_and_traversal_are_404(media_root, client, path):
+    (media_root.parent / "secret.txt").write_text("not for the public")  # just outside
     (media_root / "photos").mkdir(exist_ok=True)
     response = client.get(path)
     assert response.status_code == 404

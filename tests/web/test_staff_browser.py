@@ -16,21 +16,6 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 METRE = 1 / 111_320
 
 
-@pytest.fixture
-def media_root(settings, tmp_path):
-    root = tmp_path / "media"
-    root.mkdir()
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(root), "base_url": "/media/"},
-        },
-    }
-    settings.MEDIA_ROOT = str(root)
-    return root
-
-
 def file(service, where=CITY_HALL, **extra):
     return services.submit_request(
         service=service,

@@ -307,3 +307,37 @@ def test_the_request_page_shows_answers_as_questions_and_labels(client, pothole)
     assert "Where is the pothole located?" in page
     assert "Curb Lane" in page
     assert "<dt>WHEREIST</dt>" not in page
+
+
+@pytest.mark.parametrize("ticked", [False, True], ids=["unticked", "ticked"])
+def test_intake_emails_the_caller_updates_only_when_they_asked(client, pothole, ticked):
+    from civic311.notifications.models import OutboxMessage, Subscription
+
+    logged_in(client, make_staff("operator", "operator"))
+    form = {
+        "service": pothole.pk,
+        "attr_WHEREIST": "CURB",
+        "address": "121 N LaSalle St",
+        "lat": CITY_HALL[0],
+        "long": CITY_HALL[1],
+        "first_name": "Ana",
+        "email": "ana@example.org",
+    }
+    if ticked:
+        form["email_updates"] = "on"
+    filed = client.post("/staff/intake/", form)
+    assert filed.status_code == 302, filed.content.decode()[:2000]
+    request = ServiceRequest.objects.get()
+    assert request.requester_email == "ana@example.org"  # kept for staff to call back either way
+    followers = list(Subscription.objects.filter(request=request).values_list("email", flat=True))
+    receipts = list(
+        OutboxMessage.objects.filter(request=request, kind="receipt").values_list(
+            "to_email", "subject"
+        )
+    )
+    if not ticked:
+        assert followers == [] and receipts == []
+    else:
+        assert followers == ["ana@example.org"]
+        assert len(receipts) == 1 and receipts[0][0] == "ana@example.org"
+        assert request.tracking_number in receipts[0][1]

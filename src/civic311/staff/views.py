@@ -114,6 +114,8 @@ def intake(request: HttpRequest) -> HttpResponse:
             attributes=form.answers(),
             requester=form.requester(),
             actor=request.user,
+            # The caller chose on the phone or at the counter; the default would subscribe them.
+            email_updates=form.cleaned_data["email_updates"],
         )
     except ValidationFailed as exc:
         _form_errors(form, exc)

@@ -10,19 +10,8 @@ from tests.conftest import CITY_HALL
 
 
 @pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    """Photos filed during a test land in tmp_path/media, never in the developer's var/."""
-    root = tmp_path / "media"
-    root.mkdir()
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(root), "base_url": "/media/"},
-        },
-    }
-    settings.MEDIA_ROOT = str(root)
-    return root
+def _photos_in_tmp(media_root):
+    """Every resident-site test stores its photos in a fresh folder (tests/conftest.py)."""
 
 
 def file_pothole(pothole: Service, **overrides) -> services.ServiceRequest:
