@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import groupby
+from operator import itemgetter
 
 from django.db.models import QuerySet
 
@@ -63,8 +64,8 @@ def service_groups(query: str = "") -> list[ServiceGroup]:
     # In the page's language, so a Spanish list is alphabetical in Spanish.
     services.sort(key=lambda s: (localized(s, "group") or "~", localized(s, "name")))
     return [
-        ServiceGroup(name=localized(members[0], "group"), services=members)
-        for members in (list(g) for _, g in groupby(services, key=lambda s: s.group))
+        ServiceGroup(name=name, services=list(members))
+        for name, members in groupby(services, key=lambda s: localized(s, "group"))
     ]
 
 
@@ -87,13 +88,9 @@ def service_to_report(service_code: str) -> Service:
 def filter_choices() -> tuple[list[tuple[str, str]], list[int]]:
     """(service code, name) pairs in the page's language and ward numbers for the home filters."""
     active = Service.objects.filter(active=True).only("service_code", "name", "translations")
-    services = sorted(((s.service_code, localized(s, "name")) for s in active), key=_second)
+    services = sorted(((s.service_code, localized(s, "name")) for s in active), key=itemgetter(1))
     wards = list(Ward.objects.order_by("number").values_list("number", flat=True))
     return services, wards
-
-
-def _second(pair: tuple[str, str]) -> str:
-    return pair[1]
 
 
 def recent_requests(
