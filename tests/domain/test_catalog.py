@@ -2,8 +2,15 @@
 
 import pytest
 
-from civic311.catalog.models import Department, RoutingRule, Service, ServiceAttribute
-from civic311.catalog.services import load_catalog
+from civic311.catalog.models import (
+    AttributeValue,
+    Department,
+    RoutingRule,
+    Service,
+    ServiceAttribute,
+)
+from civic311.catalog.services import catalog_path, load_catalog
+from civic311.core.errors import ValidationFailed
 from civic311.geo import lookup
 from civic311.geo.models import Ward
 from tests.conftest import CITY_HALL, LAKE_MICHIGAN, WRIGLEY_FIELD
@@ -90,3 +97,57 @@ def test_another_city_ships_its_own_file(tmp_path, db):
     summary = load_catalog(name_or_path=str(city))
     assert (summary.services, summary.departments, summary.wards) == (1, 1, 0)
     assert Service.objects.get(service_code="001").type == "realtime"
+
+
+# --- Spanish -------------------------------------------------------------------------
+
+
+def test_the_catalogue_carries_spanish_for_what_residents_read(chicago):
+    pothole = Service.objects.get(service_code="4fd3b656e750846c53000004")
+    assert pothole.name == "Pothole in Street"
+    assert pothole.translations["es"]["name"] == "Bache en la calle"
+    assert pothole.translations["es"]["group"] == "Calles"
+    whereist = pothole.attributes.get(code="WHEREIST")
+    assert whereist.translations["es"]["description"] == "¿Dónde está el bache?"
+    assert whereist.values.get(key="BIKE").translations == {"es": {"name": "Carril de bicicletas"}}
+    assert Department.objects.get(code="water-management").translations == {
+        "es": {"public_name": "Gestión del Agua"}
+    }
+
+
+def test_every_service_attribute_and_department_is_translated(chicago):
+    assert not Department.objects.filter(translations={}).exists()
+    for service in Service.objects.all():
+        assert set(service.translations["es"]) == {"name", "description", "group", "keywords"}
+    for attribute in ServiceAttribute.objects.all():
+        assert attribute.translations["es"]["description"], attribute
+        if attribute.datatype_description:
+            assert attribute.translations["es"]["datatype_description"], attribute
+
+
+def test_loading_twice_keeps_the_translations_as_they_were(chicago):
+    def snapshot():
+        return (
+            list(Department.objects.order_by("code").values_list("code", "translations")),
+            list(Service.objects.order_by("service_code").values_list("pk", "translations")),
+            list(ServiceAttribute.objects.order_by("pk").values_list("pk", "translations")),
+            list(AttributeValue.objects.order_by("pk").values_list("pk", "translations")),
+        )
+
+    before = snapshot()
+    load_catalog(name_or_path="chicago-2012")
+    assert snapshot() == before
+
+
+def test_a_misspelt_translation_is_refused_with_its_place(chicago, tmp_path):
+    shipped = catalog_path("chicago-2012")
+    for ward_file in ("wards-2015.geojson", "ward-offices-2013.csv"):
+        (tmp_path / ward_file).symlink_to(shipped.parent / ward_file)
+    broken = tmp_path / "chicago.yaml"
+    source = shipped.read_text(encoding="utf-8")
+    broken.write_text(source.replace("name: Bache en", "nmae: Bache en"), encoding="utf-8")
+    with pytest.raises(ValidationFailed, match="Pothole in Street translates nmae"):
+        load_catalog(name_or_path=str(broken))
+    assert Service.objects.get(name="Pothole in Street").translations["es"]["name"] == (
+        "Bache en la calle"
+    )

@@ -5,7 +5,20 @@ from __future__ import annotations
 from django.db import models
 
 
-class Department(models.Model):
+class Translated(models.Model):
+    """A catalogue row that also carries its words in the site's other languages."""
+
+    # {"es": {"name": "Bache en la calle", ...}}: filled from the catalogue file; a
+    # missing language or field falls back to the catalogue's own (English) words.
+    translations = models.JSONField(
+        default=dict, blank=True, help_text='Words in other languages: {"es": {field: words}}.'
+    )
+
+    class Meta:
+        abstract = True
+
+
+class Department(Translated):
     """A city department that owns and works requests (CDOT, Streets and Sanitation…)."""
 
     code = models.SlugField(max_length=40, unique=True)
@@ -23,7 +36,7 @@ class Department(models.Model):
         return self.name
 
 
-class Service(models.Model):
+class Service(Translated):
     """A GeoReport service: one kind of request residents can file."""
 
     class Type(models.TextChoices):
@@ -65,7 +78,7 @@ class Service(models.Model):
         return self.attributes.exists()
 
 
-class ServiceAttribute(models.Model):
+class ServiceAttribute(Translated):
     """One question of a service definition (GeoReport attribute)."""
 
     class Datatype(models.TextChoices):
@@ -106,7 +119,7 @@ class ServiceAttribute(models.Model):
         return self.datatype in {self.Datatype.SINGLEVALUELIST, self.Datatype.MULTIVALUELIST}
 
 
-class AttributeValue(models.Model):
+class AttributeValue(Translated):
     """An allowed answer of a list attribute: the key clients submit and its label."""
 
     attribute = models.ForeignKey(ServiceAttribute, on_delete=models.CASCADE, related_name="values")

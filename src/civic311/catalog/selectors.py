@@ -6,7 +6,14 @@ from collections import defaultdict
 
 from django.db.models import Prefetch, QuerySet
 
-from civic311.catalog.models import AttributeValue, RoutingRule, Service, ServiceAttribute
+from civic311.catalog.models import (
+    AttributeValue,
+    Department,
+    RoutingRule,
+    Service,
+    ServiceAttribute,
+)
+from civic311.catalog.translation import localized
 from civic311.catalog.validation import AttributeRule
 
 
@@ -45,6 +52,12 @@ def attribute_rules(service: Service) -> list[AttributeRule]:
         )
         for attribute in ServiceAttribute.objects.filter(service=service)
     ]
+
+
+def department_names() -> dict[str, str]:
+    """Each department's public name, as timeline events store it, in the active language."""
+    departments = Department.objects.only("public_name", "translations")
+    return {d.public_name: localized(d, "public_name") for d in departments}
 
 
 def routing_rules(service: Service) -> list[tuple[int | None, int]]:

@@ -2,6 +2,8 @@
 
 Loading is idempotent: running it again updates what changed and removes
 attributes and values the file no longer lists, so the file stays the truth.
+Each department, service and attribute may carry `translations:` (e.g.
+`es: {name: Bache en la calle}`), kept beside the English the API speaks.
 """
 
 from __future__ import annotations
@@ -25,6 +27,12 @@ from civic311.core.errors import ValidationFailed
 from civic311.geo.services import load_ward_offices, load_wards
 
 BUILT_IN = {"chicago-2012": "chicago/chicago-2012.yaml"}
+# What each kind of row may translate: the words residents read, never codes.
+TRANSLATABLE = {
+    "department": {"public_name"},
+    "service": {"name", "description", "group", "keywords"},
+    "attribute": {"description", "datatype_description", "values"},
+}
 
 
 @dataclass(frozen=True)
@@ -82,6 +90,7 @@ def _department(spec: dict[str, Any]) -> Department:
             "public_name": spec.get("public_name", spec["name"]),
             "email": spec.get("email", ""),
             "phone": str(spec.get("phone", "")),
+            "translations": _translations(spec, "department", spec["code"]),
         },
     )
     return department
@@ -100,6 +109,7 @@ def _service(spec: dict[str, Any], departments: dict[str, Department]) -> Servic
             "target_days": spec.get("target_days"),
             "photo_required_to_close": spec.get("photo_required_to_close", False),
             "active": spec.get("active", True),
+            "translations": _translations(spec, "service", spec["name"]),
         },
     )
     attributes = spec.get("attributes", [])
@@ -114,6 +124,12 @@ def _service(spec: dict[str, Any], departments: dict[str, Department]) -> Servic
 
 
 def _attribute(service: Service, order: int, spec: dict[str, Any]) -> None:
+    translations = _translations(spec, "attribute", f"{service.name} {spec['code']}")
+    # Value labels are translated on their attribute in the file but kept on each value.
+    value_words = {
+        language: {str(key): str(label) for key, label in words.pop("values", {}).items()}
+        for language, words in translations.items()
+    }
     attribute, _ = ServiceAttribute.objects.update_or_create(
         service=service,
         code=str(spec["code"]),
@@ -125,6 +141,7 @@ def _attribute(service: Service, order: int, spec: dict[str, Any]) -> None:
             "private": spec.get("private", False),
             "description": spec["description"],
             "datatype_description": spec.get("datatype_description", ""),
+            "translations": translations,
         },
     )
     for key, name in spec.get("values", []):
@@ -134,11 +151,45 @@ def _attribute(service: Service, order: int, spec: dict[str, Any]) -> None:
                 f"attribute {spec['code']} has a value {key!r}: quote YES, NO, ON and OFF"
             )
     values = [(str(key), str(name)) for key, name in spec.get("values", [])]
+    for language, labels in value_words.items():
+        unknown = set(labels) - {key for key, _ in values}
+        if unknown:
+            raise ValidationFailed(
+                f"attribute {spec['code']} translates values it lacks ({language}): "
+                + ", ".join(sorted(unknown))
+                + " (quote YES, NO, ON and OFF)"
+            )
     attribute.values.exclude(key__in=[key for key, _ in values]).delete()
     for position, (key, name) in enumerate(values):
+        words = {
+            language: {"name": labels[key]}
+            for language, labels in value_words.items()
+            if key in labels
+        }
         AttributeValue.objects.update_or_create(
-            attribute=attribute, key=key, defaults={"name": name, "order": position}
+            attribute=attribute,
+            key=key,
+            defaults={"name": name, "order": position, "translations": words},
         )
+
+
+def _translations(spec: dict[str, Any], kind: str, where: str) -> dict[str, dict[str, Any]]:
+    """A row's `translations:` block, checked so a misspelt field is refused, not ignored."""
+    translations = spec.get("translations") or {}
+    for language, words in translations.items():
+        unknown = set(words or {}) - TRANSLATABLE[kind]
+        if unknown:
+            raise ValidationFailed(
+                f"{where} translates {', '.join(sorted(unknown))} ({language}); "
+                f"a {kind} translates only {', '.join(sorted(TRANSLATABLE[kind]))}"
+            )
+    return {
+        str(language): {
+            field: words if field == "values" else str(words)
+            for field, words in (fields or {}).items()
+        }
+        for language, fields in translations.items()
+    }
 
 
 def _routing_rule(spec: dict[str, Any], departments: dict[str, Department]) -> RoutingRule:

@@ -9,7 +9,7 @@ settings.BASE_URL; every subject carries the tracking number.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -18,6 +18,8 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from civic311.catalog.selectors import department_names
+from civic311.catalog.translation import localized
 from civic311.media.models import Photo as StoredPhoto
 from civic311.notifications import tokens
 from civic311.notifications.models import CONFIRMATION_DAYS, Subscription
@@ -112,7 +114,7 @@ def receipt(
         context["expected"] = request.expected_datetime
         context["added"] = added
         context["report_count"] = request.report_count
-        words = {"number": request.tracking_number, "service": request.service.name}
+        words = {"number": request.tracking_number, "service": localized(request.service, "name")}
         if added:
             subject = _("Added: %(number)s %(service)s") % words
         else:
@@ -139,10 +141,11 @@ def update_for_followers(
     their own.
     """
     with translation.override(language or settings.LANGUAGE_CODE):
-        changes = [describe(request, event) for event in events]
+        names = department_names()
+        changes = [describe(request, event, names) for event in events]
         context = _context(request, None)
         context["changes"] = changes
-        subject = update_subject(request, events[-1], key_event(events))
+        subject = update_subject(request, events[-1], key_event(events), names)
         if len(events) > 1:
             subject += " " + _("(%(count)s updates)") % {"count": len(events)}
         return _render("update", subject, context)
@@ -165,11 +168,19 @@ def key_event(events: Sequence[RequestEvent]) -> RequestEvent:
     return closing[-1] if closing else events[-1]
 
 
-def update_subject(request: ServiceRequest, last: RequestEvent, key: RequestEvent) -> str:
-    """The subject of an update email, led by its most important change."""
+def update_subject(
+    request: ServiceRequest,
+    last: RequestEvent,
+    key: RequestEvent,
+    names: Mapping[str, str],
+) -> str:
+    """The subject of an update email, led by its most important change.
+
+    `names` maps stored department names to the email's language.
+    """
     words = {
         "number": request.tracking_number,
-        "service": request.service.name,
+        "service": localized(request.service, "name"),
         "to": key.to_value,
     }
     match key.type:
@@ -183,6 +194,7 @@ def update_subject(request: ServiceRequest, last: RequestEvent, key: RequestEven
         case Event.REOPENED:
             return _("Reopened: %(number)s %(service)s") % words
         case Event.TRANSFERRED:
+            words["to"] = timeline.department_words(key.to_value, names)
             return _("%(number)s was transferred to %(to)s") % words
         case Event.STATUS_CHANGED:
             words["status"] = timeline.status_words(key.to_value)
@@ -190,9 +202,12 @@ def update_subject(request: ServiceRequest, last: RequestEvent, key: RequestEven
     return _("Update on %(number)s %(service)s") % words
 
 
-def describe(request: ServiceRequest, event: RequestEvent) -> Change:
-    """One public event as a Change: plain headline, the detail lines, the public note."""
-    headline = timeline.headline(event)
+def describe(request: ServiceRequest, event: RequestEvent, names: Mapping[str, str]) -> Change:
+    """One public event as a Change: plain headline, the detail lines, the public note.
+
+    `names` maps stored department names to the email's language.
+    """
+    headline = timeline.headline(event, names)
     note = event.description.strip()
     words = {
         "to": event.to_value,
@@ -204,6 +219,8 @@ def describe(request: ServiceRequest, event: RequestEvent) -> Change:
             photos = crew_photos(request, event)
             return Change(_("Completed"), (headline,), note, _("Closing note"), photos=photos)
         case Event.TRANSFERRED:
+            words["to"] = timeline.department_words(event.to_value, names)
+            words["from"] = timeline.department_words(event.from_value, names)
             lines: tuple[str, ...] = (
                 _("%(to)s has it now (it was with %(from)s).") % words,
                 _("Your tracking number stays %(number)s.") % words,
@@ -237,9 +254,9 @@ def crew_photos(request: ServiceRequest, event: RequestEvent) -> tuple[Photo, ..
 def _context(request: ServiceRequest, subscription: Subscription | None) -> dict:
     return {
         "number": request.tracking_number,
-        "service": request.service.name,
+        "service": localized(request.service, "name"),
         "address": request.address,
-        "department": request.department.public_name,
+        "department": localized(request.department, "public_name"),
         "tracker_url": tracker_url(request.tracking_number),
         "unsubscribe_url": _PLACEHOLDER
         if subscription is None

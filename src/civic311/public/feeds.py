@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.contrib.syndication.views import Feed
 from django.http import Http404
 from django.urls import reverse
@@ -9,6 +11,7 @@ from django.utils import translation
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
+from civic311.catalog.translation import localized
 from civic311.core import clock
 from civic311.core.errors import NotFound
 from civic311.public import selectors
@@ -17,6 +20,14 @@ from civic311.service_requests import timeline
 from civic311.service_requests.models import RequestEvent
 
 FEED_MAX_AGE = 60
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    """One public event and its headline in the feed's language."""
+
+    event: RequestEvent
+    headline: str
 
 
 class RequestUpdatesFeed(Feed):
@@ -38,7 +49,7 @@ class RequestUpdatesFeed(Feed):
 
     def title(self, data) -> str:
         return _("%(service)s %(number)s: updates") % {
-            "service": data.request.service.name,
+            "service": localized(data.request.service, "name"),
             "number": data.request.tracking_number,
         }
 
@@ -55,21 +66,22 @@ class RequestUpdatesFeed(Feed):
     def language(self, data) -> str:
         return translation.get_language()
 
-    def items(self, data) -> list[RequestEvent]:
-        return data.events
+    def items(self, data) -> list[FeedEntry]:
+        names = data.department_names
+        return [FeedEntry(event, timeline.headline(event, names)) for event in data.events]
 
-    def item_title(self, event: RequestEvent) -> str:
-        return timeline.headline(event)
+    def item_title(self, entry: FeedEntry) -> str:
+        return entry.headline
 
-    def item_description(self, event: RequestEvent) -> str:
-        return event.description or timeline.headline(event)
+    def item_description(self, entry: FeedEntry) -> str:
+        return entry.event.description or entry.headline
 
-    def item_link(self, event: RequestEvent) -> str:
-        number = event.request.tracking_number
-        return reverse("public:tracker", kwargs={"number": number}) + f"#event-{event.pk}"
+    def item_link(self, entry: FeedEntry) -> str:
+        number = entry.event.request.tracking_number
+        return reverse("public:tracker", kwargs={"number": number}) + f"#event-{entry.event.pk}"
 
-    def item_pubdate(self, event: RequestEvent):
-        return event.created_at
+    def item_pubdate(self, entry: FeedEntry):
+        return entry.event.created_at
 
-    def item_updateddate(self, event: RequestEvent):
-        return event.created_at
+    def item_updateddate(self, entry: FeedEntry):
+        return entry.event.created_at

@@ -18,6 +18,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from civic311.catalog.models import Service, ServiceAttribute
+from civic311.catalog.translation import localized
 from civic311.catalog.validation import MAX_STRING_LENGTH, MAX_TEXT_LENGTH
 from civic311.geo import lookup
 from civic311.service_requests.services import MAX_DESCRIPTION_LENGTH, Location, Requester
@@ -261,11 +262,11 @@ class ReportForm(forms.Form):
 def attribute_field(attribute: ServiceAttribute) -> forms.Field:
     """The form field that asks one GeoReport attribute with the right kind of input."""
     common = {
-        "label": attribute.description,
+        "label": localized(attribute, "description"),
         "required": attribute.required,
-        "help_text": attribute.datatype_description,
+        "help_text": localized(attribute, "datatype_description"),
     }
-    choices = [(v.key, v.name) for v in attribute.values.all()]
+    choices = [(v.key, localized(v, "name")) for v in attribute.values.all()]
     match attribute.datatype:
         case Datatype.NUMBER:
             widget = forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"})

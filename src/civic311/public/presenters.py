@@ -12,6 +12,7 @@ from django.http import QueryDict
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from civic311.catalog.translation import localized
 from civic311.core import clock
 from civic311.notifications.services import SUBSCRIBE_AFTER_CLOSING
 from civic311.public.selectors import TrackerData
@@ -82,7 +83,7 @@ def markers(requests: list[ServiceRequest]) -> list[dict]:
         {
             "lat": sr.lat,
             "long": sr.long,
-            "title": f"{sr.service.name} {sr.tracking_number}",
+            "title": f"{localized(sr.service, 'name')} {sr.tracking_number}",
             "status": str(sr.get_status_display()),
             "url": reverse("public:tracker", kwargs={"number": sr.tracking_number}),
         }
@@ -98,9 +99,9 @@ def query_without(params: QueryDict, name: str) -> str:
     return kept.urlencode()
 
 
-def timeline_item(event: RequestEvent) -> TimelineItem:
+def timeline_item(event: RequestEvent, department_names: dict[str, str]) -> TimelineItem:
     """The shared plain-words projection of an event, with the event's id for anchors."""
-    words = timeline.entry(event)
+    words = timeline.entry(event, department_names)
     return TimelineItem(
         id=event.pk, when=words.when, headline=words.headline, detail=words.detail, type=words.type
     )
@@ -117,7 +118,7 @@ def tracker_context(data: TrackerData) -> dict:
         "ribbon_detail": detail,
         "received_via": timeline.channel_words(request.channel),
         "progress": progress(request.status),
-        "entries": [timeline_item(event) for event in data.events],
+        "entries": [timeline_item(event, data.department_names) for event in data.events],
         "photos": data.photos,
         "parent": parent if parent is not None and not parent.is_test else None,
         "ward": request.ward,

@@ -9,11 +9,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import groupby
+from operator import itemgetter
 
 from django.db.models import QuerySet
 
 from civic311.catalog.models import Service
-from civic311.catalog.selectors import active_services
+from civic311.catalog.selectors import active_services, department_names
+from civic311.catalog.translation import localized
 from civic311.core.errors import NotFound
 from civic311.geo.models import Ward
 from civic311.media.models import Photo
@@ -49,6 +51,8 @@ class TrackerData:
     request: ServiceRequest
     events: list[RequestEvent]  # public ones, newest first
     photos: list[Photo] = field(default_factory=list)
+    # Stored (English) department names → the page's language, for the timeline's words.
+    department_names: dict[str, str] = field(default_factory=dict)
 
 
 def service_groups(query: str = "") -> list[ServiceGroup]:
@@ -56,16 +60,21 @@ def service_groups(query: str = "") -> list[ServiceGroup]:
     services = list(active_services())
     words = query.casefold().split()
     if words:
-        services = [s for s in services if all(w in _searchable(s) for w in words)]
-    services.sort(key=lambda s: (s.group or "~", s.name))
+        services = [s for s in services if all(w in searchable(s) for w in words)]
+    # In the page's language, so a Spanish list is alphabetical in Spanish.
+    services.sort(key=lambda s: (localized(s, "group") or "~", localized(s, "name")))
     return [
         ServiceGroup(name=name, services=list(members))
-        for name, members in groupby(services, key=lambda s: s.group)
+        for name, members in groupby(services, key=lambda s: localized(s, "group"))
     ]
 
 
-def _searchable(service: Service) -> str:
-    return f"{service.name} {service.description} {service.keywords} {service.group}".casefold()
+def searchable(service: Service) -> str:
+    """The words a search may match: the catalogue's own and the page language's."""
+    fields = ("name", "description", "keywords", "group")
+    own = [getattr(service, field) for field in fields]
+    translated = [localized(service, field) for field in fields]
+    return " ".join(dict.fromkeys(own + translated)).casefold()
 
 
 def service_to_report(service_code: str) -> Service:
@@ -77,10 +86,9 @@ def service_to_report(service_code: str) -> Service:
 
 
 def filter_choices() -> tuple[list[tuple[str, str]], list[int]]:
-    """(service code, name) pairs and ward numbers for the home page's filters."""
-    services = list(
-        Service.objects.filter(active=True).order_by("name").values_list("service_code", "name")
-    )
+    """(service code, name) pairs in the page's language and ward numbers for the home filters."""
+    active = Service.objects.filter(active=True).only("service_code", "name", "translations")
+    services = sorted(((s.service_code, localized(s, "name")) for s in active), key=itemgetter(1))
     wards = list(Ward.objects.order_by("number").values_list("number", flat=True))
     return services, wards
 
@@ -115,7 +123,7 @@ def _with_status(requests: QuerySet, status: str) -> QuerySet:
 
 
 def tracker(number: str) -> TrackerData:
-    """A public request by its canonical number, public timeline and photos (three queries)."""
+    """A public request, its public timeline, photos and department names (four queries)."""
     try:
         request = ServiceRequest.objects.select_related(
             "service", "department", "ward", "duplicate_of"
@@ -125,7 +133,9 @@ def tracker(number: str) -> TrackerData:
     # Through the related manager, so each event already knows its request (no query per event).
     events = list(request.events.filter(is_public=True).order_by("-created_at", "-id"))
     photos = list(request.photos.order_by("created_at", "id"))
-    return TrackerData(request=request, events=events, photos=photos)
+    return TrackerData(
+        request=request, events=events, photos=photos, department_names=department_names()
+    )
 
 
 def canonical_number(typed: str, *, current_year: int) -> str | None:

@@ -8,6 +8,7 @@ Pure: works on event values, no queries.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
@@ -52,22 +53,32 @@ def channel_words(channel: str) -> str:
     return str(Channel(channel).label)
 
 
-def headline(event: RequestEvent) -> str:
-    """The one-line plain-words description of an event."""
+def department_words(name: str, department_names: Mapping[str, str] | None) -> str:
+    """A department's stored (English) public name in the reader's language, when known."""
+    return (department_names or {}).get(name, name)
+
+
+def headline(event: RequestEvent, department_names: Mapping[str, str] | None = None) -> str:
+    """The one-line plain-words description of an event.
+
+    `department_names` maps the public names events store to the reader's language;
+    the Open311 API passes none and keeps the catalogue's English.
+    """
+    department = department_words(event.to_value, department_names)
     match event.type:
         case Event.SUBMITTED:
             return _("Request received via %(channel)s") % {
                 "channel": channel_words(event.to_value)
             }
         case Event.OPENED:
-            return _("Sent to %(department)s") % {"department": event.to_value}
+            return _("Sent to %(department)s") % {"department": department}
         case Event.STATUS_CHANGED | Event.CLOSED:
             return _("Status changed from %(old)s to %(new)s") % {
                 "old": status_words(event.from_value),
                 "new": status_words(event.to_value),
             }
         case Event.TRANSFERRED:
-            return _("Transferred to %(department)s") % {"department": event.to_value}
+            return _("Transferred to %(department)s") % {"department": department}
         case Event.DUPLICATE_MARKED:
             return _("Closed as a duplicate of %(parent)s") % {"parent": event.to_value}
         case Event.DUPLICATE_MERGED:
@@ -88,11 +99,11 @@ def headline(event: RequestEvent) -> str:
     return str(event.summary)
 
 
-def entry(event: RequestEvent) -> TimelineEntry:
+def entry(event: RequestEvent, department_names: Mapping[str, str] | None = None) -> TimelineEntry:
     """A public event as the tracker and emails show it (headline, then the public detail)."""
     return TimelineEntry(
         when=event.created_at,
-        headline=headline(event),
+        headline=headline(event, department_names),
         detail=event.description,
         type=event.type,
     )

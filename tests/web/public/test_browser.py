@@ -38,6 +38,7 @@ class Words:
     review: str
     send: str
     follow: str
+    pothole: str
     curb_lane: str
     description_label: str
     email_label: str
@@ -58,6 +59,7 @@ ENGLISH = Words(
     review="Review your report",
     send="Send the report",
     follow="Follow your request",
+    pothole="Pothole in Street",
     curb_lane="Curb Lane",
     description_label="Describe the problem",
     email_label="Email",
@@ -77,7 +79,8 @@ SPANISH = Words(
     review="Revisar su reporte",
     send="Enviar el reporte",
     follow="Seguir su solicitud",
-    curb_lane="Curb Lane",
+    pothole="Bache en la calle",
+    curb_lane="Carril junto a la banqueta",
     description_label="Describa el problema",
     email_label="Correo electrónico",
     ribbon_open="Abierta",
@@ -138,7 +141,7 @@ def file_a_pothole(page, words: Words, photo: Path, tag: str, width: int | None 
     page.locator("[data-service-search]").fill("pothole")
     assert page.locator("[data-service]:visible").count() == 1, "the list filters as one types"
     check_page(page, f"{tag}-report-choose", width=width)
-    page.get_by_role("link", name=re.compile("Pothole in Street")).click()
+    page.get_by_role("link", name=re.compile(words.pothole)).click()
 
     page.get_by_label(words.curb_lane).check()
     map_box = page.locator("#location-map")
@@ -245,7 +248,7 @@ def test_the_same_flow_in_spanish(page, pothole, photo_file, smtp_sink):
     assert page.locator("html").get_attribute("lang") == "es"
     assert "Gracias" in page.locator("h1").inner_text()
     follow_it(page, SPANISH, number, "spanish", smtp_sink)
-    assert "Enviada a Transportation" in page.locator(".timeline").inner_text()
+    assert "Enviada a Transporte" in page.locator(".timeline").inner_text()
     receipt = smtp_sink.mailbox.to("spanish-resident@example.org")[0]
     assert receipt["Subject"].startswith(f"Recibida: {number}")
 

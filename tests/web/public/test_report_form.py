@@ -327,3 +327,42 @@ def test_the_stored_timeline_stays_english_when_filed_in_spanish(client, pothole
     assert request.events.first().summary == "Request submitted via web"
     page = text_of(client.get(f"/es/requests/{request.tracking_number}"))
     assert "Solicitud recibida por la web" in page
+
+
+# --- Spanish catalogue -------------------------------------------------------------------
+
+
+def test_the_spanish_service_list_is_grouped_and_searchable_in_spanish(client, chicago):
+    page = text_of(client.get("/es/report/"))
+    assert "Calles " in page and "Luces y semáforos" in page
+    assert "Bache en la calle Un bache en la calle o en un callejón." in page
+    html = client.get("/es/report/", {"q": "ratas"}).text
+    assert "Cebo para roedores / Queja de ratas" in html
+    assert "Bache en la calle" not in html
+    # Someone who types the English name on the Spanish page still finds it.
+    assert "Bache en la calle" in client.get("/es/report/", {"q": "pothole"}).text
+
+
+def test_the_spanish_form_asks_the_questions_and_offers_the_answers_in_spanish(client, pothole):
+    html = client.get("/es" + details_url(pothole)).text
+    assert "<h1>Bache en la calle</h1>" in html
+    whereist = field_block(html, "attr_WHEREIST")
+    assert "¿Dónde está el bache?" in whereist
+    for key, label in (("BIKE", "Carril de bicicletas"), ("CROSS", "Cruce peatonal")):
+        assert re.search(rf'value="{key}"[^>]*>\s*{label}</label>', html), label
+    assert "Where is the pothole" not in html and "Bike Lane" not in html
+    mobile = field_block(html, "attr_A511OPTN")
+    assert "Su número de celular" in mobile and "Escriba el número como 999-999-9999" in mobile
+
+
+def test_the_spanish_review_and_confirmation_read_back_in_spanish(client, pothole):
+    response = client.post("/es" + details_url(pothole), pothole_answers())
+    review = text_of(client.get(response["Location"]))
+    assert "Servicio Bache en la calle" in review
+    assert "¿Dónde está el bache? Carril junto a la banqueta" in review
+    done = client.post(response["Location"])
+    page = text_of(client.get(done["Location"]))
+    assert "Transporte revisa su solicitud" in page, page
+    assert "Bache en la calle" in page and "Pothole in Street" not in page
+    # What is stored is the key, as the API takes it, whatever the page's language.
+    assert ServiceRequest.objects.get().attributes == {"WHEREIST": "CURB"}

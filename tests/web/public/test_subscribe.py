@@ -123,9 +123,9 @@ def test_followers_get_their_emails_in_their_own_language(client, pothole, smtp_
     english_update = smtp_sink.mailbox.to("ben@example.org")[-1]
     spanish_update = smtp_sink.mailbox.to("ana@example.org")[-1]
     assert english_update["Subject"] == f"{number} was transferred to Water Management"
-    assert spanish_update["Subject"] == f"{number} fue transferida a Water Management"
+    assert spanish_update["Subject"] == f"{number} fue transferida a Gestión del Agua"
     spanish_text = text_of(spanish_update)
-    assert "Transferida a Water Management" in spanish_text
+    assert "Transferida a Gestión del Agua" in spanish_text
     assert "Su número de seguimiento sigue siendo" in spanish_text
     assert f"{settings.BASE_URL}/es/requests/{number}" in spanish_text
     assert f'href="{settings.BASE_URL}/requests/{number}"' in html_of(english_update)
@@ -144,8 +144,12 @@ def test_email_me_updates_on_the_form_sends_a_receipt_in_the_page_language(
     (receipt,) = smtp_sink.mailbox.wait_for(1)
     subscription = Subscription.objects.get()
     assert subscription.source == "requester" and subscription.language == "es"
-    assert receipt["Subject"].startswith("Recibida: ")
-    assert "Recibimos su solicitud, Ana. Gracias." in text_of(receipt)
+    number = subscription.request.tracking_number
+    assert receipt["Subject"] == f"Recibida: {number} Bache en la calle"
+    text = text_of(receipt)
+    assert "Recibimos su solicitud, Ana. Gracias." in text
+    assert "Servicio: Bache en la calle" in text and "A cargo de: Transporte" in text
+    assert "Pothole in Street" not in text and "Transportation" not in text
 
 
 def test_without_email_me_updates_there_is_no_email(client, pothole, smtp_sink):

@@ -176,9 +176,9 @@ def test_the_tracker_runs_the_same_few_queries_however_long_the_timeline(
     long = file_pothole(pothole)
     _long_life(long, 40)
     services.transfer(long, to_department=water_management(), reason="Sewer.", actor=None)
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         assert client.get(f"/requests/{short.tracking_number}").status_code == 200
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         response = client.get(f"/requests/{long.tracking_number}")
     assert "Update number 39" in response.text and "Update number 0" in response.text
 
@@ -293,7 +293,7 @@ def test_the_tracker_speaks_spanish_under_es(client, pothole):
     assert '<html lang="es">' in response.text
     assert "Abierta En curso" in page
     assert "Recibida por teléfono" in page
-    assert "Transferida a Water Management" in page
+    assert "Transferida a Gestión del Agua" in page
     assert "Paso 4 de 5: En curso" in page
     assert "Manténgase al día" in page
     assert f'href="/requests/{request.tracking_number}" lang="en"' in response.text
@@ -303,3 +303,30 @@ def test_english_pages_link_to_their_spanish_twin(client, pothole):
     request = file_pothole(pothole)
     html = client.get(f"/requests/{request.tracking_number}").text
     assert f'href="/es/requests/{request.tracking_number}" lang="es"' in html
+
+
+def test_the_spanish_tracker_names_the_service_and_department_in_spanish(client, pothole):
+    request = file_pothole(pothole)
+    services.transfer(request, to_department=water_management(), reason="Sewer.", actor=None)
+    page = text_of(client.get(f"/es/requests/{request.tracking_number}"))
+    assert "Bache en la calle" in page
+    assert "Departamento Gestión del Agua" in page
+    assert "Enviada a Transporte" in page
+    assert "Pothole in Street" not in page and "Water Management" not in page
+
+
+def test_the_spanish_home_lists_and_filters_by_spanish_service_names(client, pothole):
+    request = file_pothole(pothole)
+    html = client.get("/es/").text
+    assert f'<a href="/es/requests/{request.tracking_number}">Bache en la calle</a>' in html
+    assert '<option value="4fd3b656e750846c53000004">Bache en la calle</option>' in html
+    assert "Pothole in Street" not in html
+
+
+def test_the_spanish_feed_names_the_service_and_departments_in_spanish(client, pothole):
+    request = file_pothole(pothole)
+    services.transfer(request, to_department=water_management(), reason="Sewer.", actor=None)
+    feed = ET.fromstring(client.get(f"/es/requests/{request.tracking_number}/updates.atom").content)
+    assert feed.find(f"{ATOM}title").text.startswith("Bache en la calle ")
+    titles = [entry.find(f"{ATOM}title").text for entry in feed.findall(f"{ATOM}entry")]
+    assert titles[:2] == ["Transferida a Gestión del Agua", "Enviada a Transporte"]

@@ -1,4 +1,4 @@
-"""Template helpers of the resident site: language links and the map's tile address."""
+"""Template helpers of the resident site: language links, catalogue words and map tiles."""
 
 from __future__ import annotations
 
@@ -8,6 +8,10 @@ from django import template
 from django.conf import settings
 from django.urls import translate_url
 from django.utils import translation
+
+from civic311.catalog import translation as catalogue
+from civic311.catalog.models import Service, Translated
+from civic311.public import selectors
 
 register = template.Library()
 
@@ -32,6 +36,18 @@ def language_links(context) -> list[LanguageLink]:
         LanguageLink(code=code, name=name, url=translate_url(path, code), current=code == current)
         for code, name in settings.LANGUAGES
     ]
+
+
+@register.filter
+def localized(row: Translated, field: str) -> str:
+    """A catalogue row's words in the page's language: `{{ service|localized:"name" }}`."""
+    return catalogue.localized(row, field)
+
+
+@register.filter
+def searchable(service: Service) -> str:
+    """What the service list's live search matches, in English and the page's language."""
+    return selectors.searchable(service)
 
 
 @register.simple_tag
