@@ -1,8 +1,11 @@
 """Back-office rules on a real database: permissions inside the services, new services, reads."""
 
 import datetime as dt
+import importlib
+from types import SimpleNamespace
 
 import pytest
+from django.apps import apps as django_apps
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -11,7 +14,7 @@ from civic311.core import clock
 from civic311.core.errors import InvalidTransition, PermissionDenied, ValidationFailed
 from civic311.geo import lookup as geo_lookup
 from civic311.service_requests import bulk, services
-from civic311.service_requests.models import RepeatReport, RequestEvent
+from civic311.service_requests.models import RepeatReport, RequestEvent, ServiceRequest
 from civic311.staff import selectors
 from civic311.staff import services as staff_services
 from tests.conftest import CITY_HALL, LAKE_MICHIGAN, WRIGLEY_FIELD
@@ -255,6 +258,30 @@ def test_lookup_by_an_address_naming_no_street_asks_the_database_nothing(pothole
     with CaptureQueriesContext(connection) as queries:
         assert selectors.lookup("709", by="address") == []
     assert len(queries) == 0
+
+
+def test_migration_0004_keys_requests_filed_before_it_in_batches(pothole, staff, monkeypatch):
+    backfill = importlib.import_module(
+        "civic311.service_requests.migrations.0004_street_key_for_caller_lookup"
+    )
+    monkeypatch.setattr(backfill, "BATCH", 2)  # three batches for five requests
+    addresses = ["709 N Cottage Grove Ave, Chicago, IL", "121 N LaSalle St", "", "81st St"]
+    filed = [file(pothole, address=a) for a in [*addresses, "1200 W 81st St"]]
+    ServiceRequest.objects.update(street_key="", address_block=None)
+    backfill.fill_street_keys(django_apps, SimpleNamespace(connection=connection))
+    keys = list(
+        ServiceRequest.objects.filter(pk__in=[r.pk for r in filed])
+        .order_by("pk")
+        .values_list("street_key", "address_block")
+    )
+    assert keys == [
+        ("cottage grove", 700),
+        ("lasalle", 100),
+        ("", None),
+        ("81", None),
+        ("81", 1200),
+    ]
+    assert selectors.lookup("709 north cottage grove avenue", by="address") == [filed[0]]
 
 
 def _plan(sql: str) -> str:
