@@ -199,6 +199,7 @@ class RawDatabase:
 
     def _submit(self, workload: Workload, rng: random.Random) -> Callable[[], Any]:
         from bench.generate import EVENT_FIELDS, REQUEST_FIELDS
+        from civic311.geo.addresses import address_key
 
         request_columns = [c for c in REQUEST_FIELDS if c != "id"] + [
             "address_id", "zipcode", "report_count", "is_test", "requester_device_id",
@@ -223,6 +224,7 @@ class RawDatabase:
 
         def submit() -> Any:
             job = rng.choice(submissions)
+            key = address_key(job.address)  # the service layer's work, done here too
             now = dt.datetime.now(dt.UTC)
             when = self.datetime(now)
             self.begin(cursor)
@@ -233,7 +235,8 @@ class RawDatabase:
                 (
                     f"{now.year % 100:02d}-{sequence:08d}", secrets.token_hex(12),
                     job.service_pk, job.department_pk, "open", "", job.description,
-                    self.json(job.attributes), job.address, job.lat, job.long, job.ward,
+                    self.json(job.attributes), job.address, key.street, key.block,
+                    job.lat, job.long, job.ward,
                     "open311", "[]", None, "", "", "", "", when, when, None, None,
                     "", "", 1, False, "", "", None,
                 ),

@@ -28,9 +28,12 @@ import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from civic311.geo.addresses import AddressKey
 
 CHUNK = 20_000
 DAY = 86_400
@@ -261,6 +264,7 @@ class PointPool:
     lat: np.ndarray
     long: np.ndarray
     address: list[str]
+    key: list[AddressKey]  # each address's street key and block, as the service layer stores
 
 
 def point_pools(ward_numbers: Sequence[int], rng: np.random.Generator) -> list[PointPool]:
@@ -268,6 +272,7 @@ def point_pools(ward_numbers: Sequence[int], rng: np.random.Generator) -> list[P
     import shapely
     from shapely.geometry import shape
 
+    from civic311.geo.addresses import address_key
     from civic311.geo.chicago_grid import address_near
     from civic311.geo.models import Ward
 
@@ -292,7 +297,7 @@ def point_pools(ward_numbers: Sequence[int], rng: np.random.Generator) -> list[P
             f"{address_near(float(a), float(o), on_east_west_street=i % 2 == 0)}, Chicago, IL"
             for i, (a, o) in enumerate(zip(lat, long, strict=True))
         ]
-        pools.append(PointPool(lat, long, address))
+        pools.append(PointPool(lat, long, address, [address_key(a) for a in address]))
     return pools
 
 
@@ -374,6 +379,8 @@ class _RowBuilder:
             rng.choice(self.descriptions.get(info.name, ["Please send someone."])),
             rng.choice(info.answers),
             pool.address[spot],
+            pool.key[spot].street,
+            pool.key[spot].block,
             float(pool.lat[spot]),
             float(pool.long[spot]),
             ward,
@@ -549,6 +556,8 @@ REQUEST_FIELDS = [
     "description",
     "attributes",
     "address",
+    "street_key",
+    "address_block",
     "lat",
     "long",
     "ward_id",

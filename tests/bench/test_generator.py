@@ -14,6 +14,7 @@ from django.db import connection
 
 from bench import ceiling, generate, workload
 from civic311.geo import lookup
+from civic311.geo.addresses import address_key
 from civic311.service_requests import selectors, services, workflow
 from civic311.service_requests.models import RequestEvent, ServiceRequest
 from tests.conftest import CITY_HALL
@@ -59,6 +60,16 @@ def test_every_request_reads_like_one_filed_through_the_service_layer(generated)
             assert parent.requested_datetime <= request.requested_datetime
 
 
+def test_generated_requests_are_keyed_for_the_lookup_by_address(generated):
+    from civic311.staff.selectors import lookup as staff_lookup
+
+    for request in ServiceRequest.objects.order_by("?")[:40]:
+        key = address_key(request.address)
+        assert key.street and (request.street_key, request.address_block) == (key.street, key.block)
+        found = staff_lookup(request.address.split(",")[0].lower(), by="address")
+        assert found and all(r.street_key == key.street for r in found)
+
+
 def test_numbers_rise_with_time_and_a_new_request_continues_them(generated, pothole):
     numbers = list(ServiceRequest.objects.order_by("id").values_list("tracking_number", flat=True))
     this_year = [n for n in numbers if n.startswith("26-")]
@@ -97,6 +108,8 @@ def test_the_ceiling_operations_run_on_this_database(generated, tmp_path: Path):
         database.close()
     filed = ServiceRequest.objects.get(pk=new_id)
     assert filed.channel == "open311" and filed.events.count() == 2
+    key = address_key(filed.address)
+    assert key.street and (filed.street_key, filed.address_block) == (key.street, key.block)
 
 
 def _database_url() -> str:

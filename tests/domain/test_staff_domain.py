@@ -1,15 +1,20 @@
 """Back-office rules on a real database: permissions inside the services, new services, reads."""
 
 import datetime as dt
+import importlib
+from types import SimpleNamespace
 
 import pytest
+from django.apps import apps as django_apps
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from civic311.catalog.models import Department
 from civic311.core import clock
 from civic311.core.errors import InvalidTransition, PermissionDenied, ValidationFailed
 from civic311.geo import lookup as geo_lookup
 from civic311.service_requests import bulk, services
-from civic311.service_requests.models import RepeatReport, RequestEvent
+from civic311.service_requests.models import RepeatReport, RequestEvent, ServiceRequest
 from civic311.staff import selectors
 from civic311.staff import services as staff_services
 from tests.conftest import CITY_HALL, LAKE_MICHIGAN, WRIGLEY_FIELD
@@ -233,6 +238,67 @@ def test_lookup_finds_by_lenient_number_address_phone_and_email(pothole, staff):
     assert selectors.lookup("3125550101", by="contact") == [first]
     assert selectors.lookup("773.555.0123", by="contact") == [other]
     assert selectors.lookup("Ann@Example.org", by="contact") == [other]
+
+
+def test_lookup_by_address_is_one_query_that_reads_the_street_index(pothole, staff):
+    on_block = file(pothole, address="709 N Cottage Grove Ave, Chicago, IL")
+    file(pothole, address="121 N LaSalle St")
+    for typed, index in (
+        ("709 north cottage grove avenue", "sr_street_block_requested"),
+        ("cottage grove", "sr_street_requested"),
+    ):
+        with CaptureQueriesContext(connection) as queries:
+            assert selectors.lookup(typed, by="address") == [on_block]
+        assert len(queries) == 1
+        assert index in _plan(queries[0]["sql"]), typed
+
+
+def test_lookup_by_an_address_naming_no_street_asks_the_database_nothing(pothole, staff):
+    file(pothole, address="709 N Cottage Grove Ave, Chicago, IL")
+    with CaptureQueriesContext(connection) as queries:
+        assert selectors.lookup("709", by="address") == []
+    assert len(queries) == 0
+
+
+def test_migration_0004_keys_requests_filed_before_it_in_batches(pothole, staff, monkeypatch):
+    backfill = importlib.import_module(
+        "civic311.service_requests.migrations.0004_street_key_for_caller_lookup"
+    )
+    monkeypatch.setattr(backfill, "BATCH", 2)  # three batches for five requests
+    addresses = ["709 N Cottage Grove Ave, Chicago, IL", "121 N LaSalle St", "", "81st St"]
+    filed = [file(pothole, address=a) for a in [*addresses, "1200 W 81st St"]]
+    ServiceRequest.objects.update(street_key="", address_block=None)
+    backfill.fill_street_keys(django_apps, SimpleNamespace(connection=connection))
+    keys = list(
+        ServiceRequest.objects.filter(pk__in=[r.pk for r in filed])
+        .order_by("pk")
+        .values_list("street_key", "address_block")
+    )
+    assert keys == [
+        ("cottage grove", 700),
+        ("lasalle", 100),
+        ("", None),
+        ("81", None),
+        ("81", 1200),
+    ]
+    assert selectors.lookup("709 north cottage grove avenue", by="address") == [filed[0]]
+
+
+def _plan(sql: str) -> str:
+    """The database's plan for a statement the lookup ran, as text.
+
+    PostgreSQL is told sequential scans are expensive because its few test rows would
+    otherwise be read in one page; the check is that the statement *can* use the index.
+    """
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}")
+            return " ".join(str(row) for row in cursor.fetchall())
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN {sql}")
+        plan = " ".join(row[0] for row in cursor.fetchall())
+        cursor.execute("RESET enable_seqscan")
+        return plan
 
 
 def test_status_calls_are_counted_by_day_and_channel(pothole, staff):

@@ -17,11 +17,11 @@ from tests.support.staff import PASSWORD, make_staff
 pytestmark = pytest.mark.django_db
 
 
-def file(pothole, where=CITY_HALL, **extra):
+def file(pothole, where=CITY_HALL, address="121 N LaSalle St", **extra):
     return services.submit_request(
         service=pothole,
         channel="web",
-        location=services.Location(lat=where[0], long=where[1], address="121 N LaSalle St"),
+        location=services.Location(lat=where[0], long=where[1], address=address),
         attributes={"WHEREIST": ["CURB"]},
         **extra,
     )
@@ -167,6 +167,32 @@ def test_a_lookup_counts_a_status_call_that_supervisors_see_per_day_and_channel(
     phone_cells = re.findall(r'<td data-channel="phone">(\d+)</td>', table)
     ward_cells = re.findall(r'<td data-channel="ward_office">(\d+)</td>', table)
     assert phone_cells == ["2"] and ward_cells == ["0"]
+
+
+def test_an_operator_finds_a_request_by_the_address_as_the_caller_says_it(client, pothole):
+    filed = file(pothole, address="709 N Cottage Grove Ave, Chicago, IL")
+    up_the_street = file(pothole, address="1215 N Cottage Grove Ave, Chicago, IL")
+    sandbox = file(pothole, address="709 N Cottage Grove Ave, Chicago, IL", is_test=True)
+    elsewhere = file(pothole)  # 121 N LaSalle St
+    logged_in(client, make_staff("operator", "operator"))
+
+    everyone = [filed, up_the_street, sandbox, elsewhere]
+
+    def look_up(typed):
+        text = client.get("/staff/lookup/", {"by": "address", "q": typed}).content.decode()
+        return {r.tracking_number for r in everyone if r.tracking_number in text}, text
+
+    numbers, text = look_up("709 north cottage grove avenue")
+    assert numbers == {filed.tracking_number}
+    assert "709 N Cottage Grove Ave, Chicago, IL" in text and "History" in text
+    numbers, text = look_up("cottage grove")
+    assert numbers == {filed.tracking_number, up_the_street.tracking_number}
+    assert "2 requests found" in text
+    numbers, _ = look_up("1200 N Cottage Grove")
+    assert numbers == {up_the_street.tracking_number}
+    for nowhere in ("4321 W Nowhere Ave", "709", "ave"):
+        numbers, text = look_up(nowhere)
+        assert numbers == set() and "Nothing found" in text and 'data-help="address"' in text
 
 
 def test_lookup_shows_internal_notes_to_staff_with_the_public_words(client, pothole):

@@ -40,6 +40,10 @@ class ServiceRequest(models.Model):
 
     address = models.CharField(max_length=300, blank=True)
     address_id = models.CharField(max_length=100, blank=True)
+    # The address reduced to what a caller says (civic311.geo.addresses), kept beside it
+    # so the back office's lookup by address is an exact, indexed match (ADR 0011).
+    street_key = models.CharField(max_length=100, blank=True, default="", editable=False)
+    address_block = models.PositiveIntegerField(null=True, blank=True, editable=False)
     zipcode = models.CharField(max_length=10, blank=True)
     lat = models.FloatField(null=True, blank=True)
     long = models.FloatField(null=True, blank=True)
@@ -104,6 +108,12 @@ class ServiceRequest(models.Model):
             ),
             # Intake's "already reported nearby?": same service, recent, inside a lat box.
             models.Index(fields=["service", "status", "lat"], name="sr_service_status_lat"),
+            # Caller lookup by address: one street newest first, or one block of it.
+            models.Index(fields=["street_key", "requested_datetime"], name="sr_street_requested"),
+            models.Index(
+                fields=["street_key", "address_block", "requested_datetime"],
+                name="sr_street_block_requested",
+            ),
             # The sandbox API reads only test requests; a small partial index keeps it
             # from walking the production rows to find them.
             models.Index(

@@ -25,6 +25,7 @@ from civic311.catalog.validation import validate_attributes
 from civic311.core import clock
 from civic311.core.errors import InvalidTransition, ValidationFailed
 from civic311.geo import lookup
+from civic311.geo.addresses import address_key
 from civic311.media.processing import ProcessedPhoto
 from civic311.media.services import save_photos
 from civic311.notifications import services as alerts
@@ -182,6 +183,7 @@ def record_submission(submission: Submission) -> ServiceRequest:
     """Write a prepared request with its number and first events; call inside a transaction."""
     now = clock.now()
     service, location, requester = submission.service, submission.location, submission.requester
+    key = address_key(location.address)
     request = ServiceRequest.objects.create(
         tracking_number=_next_tracking_number(now.year),
         token=secrets.token_hex(12),
@@ -191,6 +193,8 @@ def record_submission(submission: Submission) -> ServiceRequest:
         description=submission.description,
         attributes=submission.answers,
         address=location.address,
+        street_key=key.street,
+        address_block=key.block,
         address_id=location.address_id,
         zipcode=location.zipcode,
         lat=location.lat,

@@ -18,6 +18,7 @@ from django.db.models import Count, F, Q, QuerySet, Sum
 
 from civic311.core import clock
 from civic311.core.errors import NotFound
+from civic311.geo.addresses import address_key
 from civic311.service_requests import selectors as request_selectors
 from civic311.service_requests import workflow
 from civic311.service_requests.models import RepeatReport, ServiceRequest
@@ -201,13 +202,28 @@ def lookup(query: str, *, by: str) -> list[ServiceRequest]:
             except NotFound:
                 return []
         case "address":
-            rows = ServiceRequest.objects.filter(address__icontains=query)
+            rows = _by_address(query)
         case "contact":
             rows = ServiceRequest.objects.filter(pk__in=_ids_by_contact(query))
         case _:
             raise ValueError(f"cannot look up by {by!r}")
     rows = rows.filter(is_test=False).select_related("service", "department", "ward")
     return list(rows.order_by("-requested_datetime", "-id")[:LOOKUP_LIMIT])
+
+
+def _by_address(query: str) -> QuerySet[ServiceRequest]:
+    """Requests on the typed street (and block, when a number was typed), by exact key.
+
+    An exact match on the stored key reads the (street_key, …) indexes on any database
+    and collation; a query that names no street finds nothing rather than scanning.
+    """
+    key = address_key(query)
+    if not key.street:
+        return ServiceRequest.objects.none()
+    rows = ServiceRequest.objects.filter(street_key=key.street)
+    if key.block is not None:
+        rows = rows.filter(address_block=key.block)
+    return rows
 
 
 def _ids_by_contact(query: str) -> list[int]:
