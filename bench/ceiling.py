@@ -66,14 +66,19 @@ def measure(
     jobs = [(database_url, str(workload_path), operation, seconds, i) for i in range(processes)]
     with context.Pool(processes) as pool:
         results = pool.starmap(_run, jobs)
-    latencies = sorted(value for chunk, _ in results for value in chunk)
+    latencies = sorted(value for chunk, _, _ in results for value in chunk)
+    failures = [error for _, _, error in results if error]
+    if not latencies and failures:
+        # Every step failed (e.g. a schema the raw SQL does not match): a 0 in the
+        # table would read as a measurement.
+        raise SystemExit(f"the {operation} ceiling failed every time: {failures[0]}")
     return Measurement(
         operation=operation,
         count=len(latencies),
         seconds=seconds,
         p50_ms=_percentile(latencies, 50) / 1e6,
         p99_ms=_percentile(latencies, 99) / 1e6,
-        errors=sum(errors for _, errors in results),
+        errors=sum(errors for _, errors, _ in results),
     )
 
 
@@ -86,25 +91,26 @@ def _percentile(sorted_values: list[int], percent: float) -> float:
 
 def _run(
     database_url: str, workload_path: str, operation: str, seconds: float, worker: int
-) -> tuple[array, int]:
-    """One process's tight loop; returns its latencies in nanoseconds and its error count."""
+) -> tuple[array, int, str]:
+    """One process's tight loop: its latencies in nanoseconds, error count and first error."""
     workload = Workload.load(Path(workload_path))
     database = RawDatabase.open(database_url)
     step = database.operation(operation, workload, random.Random(worker))
     latencies = array("q")
-    errors = 0
+    errors, first_error = 0, ""
     clock = time.perf_counter_ns
     deadline = clock() + int(seconds * 1e9)
     while (began := clock()) < deadline:
         try:
             step()
-        except Exception:  # a lost lock race counts, it does not end the run
+        except Exception as exc:  # a lost lock race counts, it does not end the run
             errors += 1
+            first_error = first_error or f"{type(exc).__name__}: {exc}"
             database.rollback()
             continue
         latencies.append(clock() - began)
     database.close()
-    return latencies, errors
+    return latencies, errors, first_error
 
 
 RECORD_COLUMNS = """
