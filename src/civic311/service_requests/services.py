@@ -12,7 +12,7 @@ import datetime as dt
 import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Required, TypedDict, Unpack
 
 from django.db import connection, transaction
 from django.utils import translation
@@ -96,66 +96,44 @@ class Submission:
     email_updates: bool = True
 
 
-def submit_request(
-    *,
-    service: Service,
-    channel: str,
-    location: Location,
-    description: str = "",
-    attributes: Mapping[str, Sequence[str]] | None = None,
-    requester: Requester | None = None,
-    media_urls: Sequence[str] = (),
-    actor: User | None = None,
-    via: str = "",
-    is_test: bool = False,
-    photos: Sequence[ProcessedPhoto] = (),
-    email_updates: bool = True,
-) -> ServiceRequest:
+class NewRequest(TypedDict, total=False):
+    """What a caller says about a new request (service, channel and location are required)."""
+
+    service: Required[Service]
+    channel: Required[str]
+    location: Required[Location]
+    description: str
+    attributes: Mapping[str, Sequence[str]] | None
+    requester: Requester | None
+    media_urls: Sequence[str]
+    actor: User | None
+    via: str
+    is_test: bool
+    photos: Sequence[ProcessedPhoto]
+    email_updates: bool
+
+
+def submit_request(**new: Unpack[NewRequest]) -> ServiceRequest:
     """File a new request: validate, locate, route, number it, and open its timeline.
 
     With `email_updates` (the default) a requester who gave an email address follows the
     request and gets a receipt; pass False when they opted out.
     """
-    submission = prepare_submission(
-        service=service,
-        channel=channel,
-        location=location,
-        description=description,
-        attributes=attributes,
-        requester=requester,
-        media_urls=media_urls,
-        actor=actor,
-        via=via,
-        is_test=is_test,
-        photos=photos,
-        email_updates=email_updates,
-    )
+    submission = prepare_submission(**new)
     with transaction.atomic():
         return record_submission(submission)
 
 
-def prepare_submission(
-    *,
-    service: Service,
-    channel: str,
-    location: Location,
-    description: str = "",
-    attributes: Mapping[str, Sequence[str]] | None = None,
-    requester: Requester | None = None,
-    media_urls: Sequence[str] = (),
-    actor: User | None = None,
-    via: str = "",
-    is_test: bool = False,
-    photos: Sequence[ProcessedPhoto] = (),
-    email_updates: bool = True,
-) -> Submission:
+def prepare_submission(**new: Unpack[NewRequest]) -> Submission:
     """Check and route a new request without writing anything.
 
     Done before the filing transaction because on SQLite that transaction holds the
     database's only write lock: reading the catalogue inside it made concurrent POSTs queue.
     """
+    service, location = new["service"], new["location"]
+    description, actor = new.get("description", ""), new.get("actor")
     _authorize(actor, None, "file")
-    answers = validate_attributes(attribute_rules(service), attributes or {})
+    answers = validate_attributes(attribute_rules(service), new.get("attributes") or {})
     _check_description(description)
     ward = _ward_for(location)
     department_id = routing.choose_department(
@@ -163,19 +141,19 @@ def prepare_submission(
     )
     return Submission(
         service=service,
-        channel=channel,
+        channel=new["channel"],
         location=location,
         description=description,
         answers=answers,
-        requester=requester or Requester(),
+        requester=new.get("requester") or Requester(),
         ward=ward,
         department=Department.objects.get(pk=department_id),
-        media_urls=tuple(media_urls),
+        media_urls=tuple(new.get("media_urls", ())),
         actor=actor,
-        via=via,
-        is_test=is_test,
-        photos=photos,
-        email_updates=email_updates,
+        via=new.get("via", ""),
+        is_test=new.get("is_test", False),
+        photos=new.get("photos", ()),
+        email_updates=new.get("email_updates", True),
     )
 
 
