@@ -7,6 +7,7 @@ filed from the Spanish site, still reads Chicago's English names.
 import pytest
 
 from civic311.catalog.models import Service
+from civic311.notifications.models import OutboxMessage
 from tests.conftest import POTHOLE
 from tests.web.public.test_report_form import pothole_answers
 
@@ -35,3 +36,24 @@ def test_a_request_filed_on_the_spanish_site_reads_english_in_the_api(client, ch
     (request,) = client.get("/open311/v2/requests.json", **SPANISH).json()
     assert request["service_name"] == "Pothole in Street"
     assert request["agency_responsible"] == "Transportation"
+
+
+def test_an_app_filing_after_a_spanish_page_gets_an_english_receipt(client, chicago, api_key):
+    # The same thread served a Spanish page just before, as a gunicorn thread may.
+    assert client.get("/es/").status_code == 200
+    filed = client.post(
+        "/open311/v2/requests.json",
+        {
+            "api_key": api_key,
+            "service_code": POTHOLE,
+            "lat": "41.8837",
+            "long": "-87.6325",
+            "attribute[WHEREIST]": "CURB",
+            "email": "ana@example.org",
+        },
+    )
+    assert filed.status_code == 200, filed.content
+    (receipt,) = OutboxMessage.objects.all()
+    assert receipt.subject.startswith("Received: ") and receipt.subject.endswith(
+        "Pothole in Street"
+    )

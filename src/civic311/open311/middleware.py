@@ -13,8 +13,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.urls import resolve
+from django.utils import translation
 
 PREFIX = "/open311/"
 
@@ -30,4 +32,7 @@ class GeoReportFastPath:
             return self.get_response(request)
         match = resolve(request.path_info)
         request.resolver_match = match
-        return match.func(request, *match.args, **match.kwargs)
+        # The language is per thread: without this, a worker thread that last served a
+        # Spanish page filed API requests as Spanish (receipts, the filer's alerts).
+        with translation.override(settings.LANGUAGE_CODE):
+            return match.func(request, *match.args, **match.kwargs)
