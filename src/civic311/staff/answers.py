@@ -12,9 +12,13 @@ from civic311.catalog.models import ServiceAttribute
 
 def answers_in_words(service_id: int, answers: Mapping[str, object]) -> list[tuple[str, str]]:
     """(question, answer) pairs in the service's question order; unknown codes stay as codes."""
-    attributes = ServiceAttribute.objects.filter(service_id=service_id).prefetch_related("values")
+    attributes = list(
+        ServiceAttribute.objects.filter(service_id=service_id)
+        .prefetch_related("values")
+        .order_by("order")
+    )
     words: list[tuple[str, str]] = []
-    for attribute in attributes.order_by("order"):
+    for attribute in attributes:
         if attribute.code not in answers:
             continue
         labels = {value.key: value.name for value in attribute.values.all()}
