@@ -23,6 +23,7 @@ from tests.conftest import CITY_HALL, POTHOLE
 from tests.media.images import BLUE, jpeg
 from tests.support.forms import form_posting_to
 from tests.support.mail import deliver, text_of
+from tests.support.pages import visible_text
 from tests.support.staff import PASSWORD, make_staff
 
 pytestmark = pytest.mark.django_db
@@ -39,13 +40,6 @@ def photo(name: str, data: bytes) -> io.BytesIO:
     upload = io.BytesIO(data)
     upload.name = name
     return upload
-
-
-def text_of_page(response) -> str:
-    """The page's visible text with tags dropped and white space folded."""
-    html = response.content.decode()
-    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
-    return entities.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)))
 
 
 def queue_row(response, number: str) -> dict[str, str]:
@@ -143,7 +137,7 @@ def test_a_pothole_photo_shows_a_sewer_cave_in_and_the_resident_follows_one_numb
     with clock.frozen_at(t0 + MINUTE):
         done = cdot.post(transfer.action, transfer.data(), follow=True)
     assert done.status_code == 200
-    after_transfer = text_of_page(done)
+    after_transfer = visible_text(done)
     assert "Transferred." in after_transfer
     assert f"{number} · Pavement Cave-In Survey" in after_transfer
     assert f"Transferred to Water Management {REASON} by Carla" in after_transfer
@@ -151,7 +145,7 @@ def test_a_pothole_photo_shows_a_sewer_cave_in_and_the_resident_follows_one_numb
     assert number not in cdot.get("/staff/queues/department/cdot/").content.decode()
 
     # The public tracker and the API tell the same story under the same number.
-    tracker = text_of_page(resident.get(f"/requests/{number}"))
+    tracker = visible_text(resident.get(f"/requests/{number}"))
     assert f"Request {number} Pavement Cave-In Survey" in tracker
     assert f"Transferred to Water Management {REASON}" in tracker
     assert "Department Water Management" in tracker
@@ -195,7 +189,7 @@ def test_a_pothole_photo_shows_a_sewer_cave_in_and_the_resident_follows_one_numb
         done = water.post(
             close.action, close.data(photos=photo("after.jpg", jpeg(color=BLUE))), follow=True
         )
-    page = text_of_page(done)
+    page = visible_text(done)
     assert "Status changed." in page and 'Crew "after" photo' in page
     (crew_url,) = re.findall(
         r'<img src="([^"]+)"[^>]*alt="Crew \'after\' photo 2"', done.content.decode(), re.S
@@ -205,7 +199,7 @@ def test_a_pothole_photo_shows_a_sewer_cave_in_and_the_resident_follows_one_numb
     assert (record["status"], record["status_notes"]) == ("closed", CLOSING_NOTE)
     kinds = [p["kind"] for p in record["extended_attributes"]["photos"]]
     assert kinds == ["resident", "crew"]
-    tracker = text_of_page(resident.get(f"/requests/{number}"))
+    tracker = visible_text(resident.get(f"/requests/{number}"))
     assert "Crew 7" not in tracker and CLOSING_NOTE in tracker
 
     # The completion email reaches the resident with the closing note and the crew's photo.

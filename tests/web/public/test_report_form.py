@@ -16,7 +16,7 @@ from civic311.public.models import ReportDraft
 from civic311.service_requests.models import ServiceRequest
 from tests.conftest import CITY_HALL, LAKE_MICHIGAN
 from tests.media.images import jpeg
-from tests.web.public.test_tracking import text_of
+from tests.support.pages import visible_text
 
 pytestmark = pytest.mark.django_db
 
@@ -58,7 +58,7 @@ def field_block(html: str, name: str) -> str:
 
 def review_then_send(client, response) -> ServiceRequest:
     """From a details POST that went to review, send the report and return the filed request."""
-    assert response.status_code == 302, text_of(response)[:2000]
+    assert response.status_code == 302, visible_text(response)[:2000]
     review = response["Location"]
     sent = client.post(review)
     assert sent.status_code == 302 and "/report/done/" in sent["Location"]
@@ -70,7 +70,7 @@ def review_then_send(client, response) -> ServiceRequest:
 
 
 def test_services_are_grouped_with_descriptions_and_searchable(client, chicago):
-    page = text_of(client.get("/report/"))
+    page = visible_text(client.get("/report/"))
     assert "Streets Pavement Cave-In Survey" in page or "Streets" in page
     assert "Pothole in Street A pothole in the street or in an alley." in page
     html = client.get("/report/", {"q": "rat"}).text
@@ -157,7 +157,7 @@ def test_the_review_page_reads_the_answers_back_in_words(client, chicago, abando
         details_url(abandoned_vehicle),
         pothole_answers(attr_WHEREIST=None, attr_FQSKA1="TOYT", attr_HOWMANYD="10"),
     )
-    review = text_of(client.get(response["Location"]))
+    review = visible_text(client.get(response["Location"]))
     assert "What is the make of the vehicle? Toyota" in review
     assert "How many days has the vehicle been parked? 10" in review
     assert "121 N LaSalle St" in review and "ana@example.org" in review
@@ -298,7 +298,7 @@ def test_the_confirmation_shows_the_number_what_happens_next_and_the_tracker(cli
     review = client.post(details_url(pothole), pothole_answers())["Location"]
     done = client.get(client.post(review)["Location"])
     request = ServiceRequest.objects.get()
-    page = text_of(done)
+    page = visible_text(done)
     assert re.fullmatch(r"\d\d-\d{8}", request.tracking_number)
     assert f'data-testid="tracking-number">{request.tracking_number}<' in done.text
     assert "Transportation reviews your request" in page
@@ -325,7 +325,7 @@ def test_the_stored_timeline_stays_english_when_filed_in_spanish(client, pothole
     client.post(response["Location"])
     request = ServiceRequest.objects.get()
     assert request.events.first().summary == "Request submitted via web"
-    page = text_of(client.get(f"/es/requests/{request.tracking_number}"))
+    page = visible_text(client.get(f"/es/requests/{request.tracking_number}"))
     assert "Solicitud recibida por la web" in page
 
 
@@ -333,7 +333,7 @@ def test_the_stored_timeline_stays_english_when_filed_in_spanish(client, pothole
 
 
 def test_the_spanish_service_list_is_grouped_and_searchable_in_spanish(client, chicago):
-    page = text_of(client.get("/es/report/"))
+    page = visible_text(client.get("/es/report/"))
     assert "Calles " in page and "Luces y semáforos" in page
     assert "Bache en la calle Un bache en la calle o en un callejón." in page
     html = client.get("/es/report/", {"q": "ratas"}).text
@@ -357,11 +357,11 @@ def test_the_spanish_form_asks_the_questions_and_offers_the_answers_in_spanish(c
 
 def test_the_spanish_review_and_confirmation_read_back_in_spanish(client, pothole):
     response = client.post("/es" + details_url(pothole), pothole_answers())
-    review = text_of(client.get(response["Location"]))
+    review = visible_text(client.get(response["Location"]))
     assert "Servicio Bache en la calle" in review
     assert "¿Dónde está el bache? Carril junto a la banqueta" in review
     done = client.post(response["Location"])
-    page = text_of(client.get(done["Location"]))
+    page = visible_text(client.get(done["Location"]))
     assert "Transporte revisa su solicitud" in page, page
     assert "Bache en la calle" in page and "Pothole in Street" not in page
     # What is stored is the key, as the API takes it, whatever the page's language.

@@ -13,8 +13,8 @@ from civic311.core import clock
 from civic311.notifications.models import OutboxMessage, Subscription
 from civic311.service_requests import services
 from tests.support.mail import deliver, html_of, text_of
+from tests.support.pages import visible_text as page_text
 from tests.web.public.conftest import file_pothole, water_management
-from tests.web.public.test_tracking import text_of as page_text
 
 pytestmark = pytest.mark.django_db
 

@@ -9,18 +9,12 @@ import pytest
 
 from civic311.service_requests import services
 from civic311.service_requests.models import ServiceRequest
+from tests.support.pages import visible_text
 from tests.web.public.conftest import file_pothole, water_management
 
 pytestmark = pytest.mark.django_db
 
 ATOM = "{http://www.w3.org/2005/Atom}"
-
-
-def text_of(response) -> str:
-    """The page's visible text with tags dropped and white space folded."""
-    html = response.content.decode()
-    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
 
 
 # --- the track box ------------------------------------------------------------------
@@ -39,7 +33,7 @@ def test_the_track_box_accepts_the_ways_people_type_a_number(client, pothole, sh
 def test_an_unknown_number_gets_a_helpful_page_with_status_404(client, chicago):
     response = client.get("/track", {"number": "26-09999999"})
     assert response.status_code == 404
-    text = text_of(response)
+    text = visible_text(response)
     assert "We could not find request 26-09999999" in text
     assert "Call 311" in text or "call 311" in text
     assert 'name="number"' in response.content.decode(), "offers the track box again"
@@ -49,15 +43,15 @@ def test_an_unknown_number_gets_a_helpful_page_with_status_404(client, chicago):
 def test_something_that_is_not_a_number_is_explained_with_status_400(client, chicago):
     response = client.get("/track", {"number": "pothole on my street"})
     assert response.status_code == 400
-    assert "does not look like a tracking number" in text_of(response)
-    assert "26-00001234" in text_of(response)
+    assert "does not look like a tracking number" in visible_text(response)
+    assert "26-00001234" in visible_text(response)
 
 
 def test_unknown_and_odd_tracker_addresses_are_helpful_404s_not_stack_traces(client, chicago):
     assert client.get("/requests/26-09999999").status_code == 404
     response = client.get("/requests/not-a-number")
     assert response.status_code == 404
-    assert "does not look like a tracking number" in text_of(response)
+    assert "does not look like a tracking number" in visible_text(response)
 
 
 def test_a_tracker_address_typed_without_the_dash_goes_to_the_canonical_one(client, pothole):
@@ -75,7 +69,7 @@ def test_the_tracker_page_shows_everything_a_resident_needs(client, pothole):
     services.change_status(
         request, status="action_scheduled", actor=None, public_note="Crew booked."
     )
-    page = text_of(client.get(f"/requests/{request.tracking_number}"))
+    page = visible_text(client.get(f"/requests/{request.tracking_number}"))
     assert "Pothole in Street" in page
     assert "Open Work scheduled" in page, "ribbon: open/closed, then the detailed status"
     assert "Deep hole in the curb lane." in page
@@ -100,7 +94,7 @@ def test_a_transfer_reads_in_plain_words_with_its_public_reason(client, pothole)
         reason="The photo shows a sewer cave-in.",
         actor=None,
     )
-    page = text_of(client.get(f"/requests/{request.tracking_number}"))
+    page = visible_text(client.get(f"/requests/{request.tracking_number}"))
     assert "Transferred to Water Management The photo shows a sewer cave-in." in page
     assert "Department Water Management" in page
 
@@ -117,7 +111,7 @@ def test_a_closed_request_shows_closed_and_a_full_progress_bar(client, pothole):
     request = file_pothole(pothole)
     services.change_status(request, status="fixed", actor=None, public_note="Patched.")
     response = client.get(f"/requests/{request.tracking_number}")
-    page = text_of(response)
+    page = visible_text(response)
     assert "Closed Completed" in page
     assert "Step 5 of 5: Completed" in page
     assert "Closed on" in page and "Expected completion" not in page
@@ -130,8 +124,8 @@ def test_a_duplicate_links_to_the_request_it_duplicates(client, pothole):
     services.mark_duplicate(child, parent=parent, actor=None)
     response = client.get(f"/requests/{child.tracking_number}")
     assert f'href="/requests/{parent.tracking_number}"' in response.text
-    assert "Closed Duplicate of another request" in text_of(response)
-    assert "2 residents reported this problem" in text_of(
+    assert "Closed Duplicate of another request" in visible_text(response)
+    assert "2 residents reported this problem" in visible_text(
         client.get(f"/requests/{parent.tracking_number}")
     )
 
@@ -289,7 +283,7 @@ def test_the_tracker_speaks_spanish_under_es(client, pothole):
     services.transfer(request, to_department=water_management(), reason="Sewer.", actor=None)
     services.change_status(request, status="in_progress", actor=None)
     response = client.get(f"/es/requests/{request.tracking_number}")
-    page = text_of(response)
+    page = visible_text(response)
     assert '<html lang="es">' in response.text
     assert "Abierta En curso" in page
     assert "Recibida por teléfono" in page
@@ -308,7 +302,7 @@ def test_english_pages_link_to_their_spanish_twin(client, pothole):
 def test_the_spanish_tracker_names_the_service_and_department_in_spanish(client, pothole):
     request = file_pothole(pothole)
     services.transfer(request, to_department=water_management(), reason="Sewer.", actor=None)
-    page = text_of(client.get(f"/es/requests/{request.tracking_number}"))
+    page = visible_text(client.get(f"/es/requests/{request.tracking_number}"))
     assert "Bache en la calle" in page
     assert "Departamento Gestión del Agua" in page
     assert "Enviada a Transporte" in page
