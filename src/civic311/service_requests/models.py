@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from civic311.geo.geocoding.match import Precision
 from civic311.service_requests import workflow
 
 
@@ -49,6 +50,14 @@ class ServiceRequest(models.Model):
     long = models.FloatField(null=True, blank=True)
     ward = models.ForeignKey(
         "geo.Ward", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # How the place was found: a resident's pin or staff's point is exact ("address");
+    # a geocoded address may only reach its intersection, block or street.
+    location_precision = models.CharField(
+        max_length=16, blank=True, choices=[(p.value, p.value) for p in Precision]
+    )
+    address_derived = models.BooleanField(
+        default=False, help_text="civic311 wrote the address from the point; nobody typed it."
     )
 
     channel = models.CharField(max_length=16, choices=Channel.choices)
@@ -152,6 +161,7 @@ class RequestEvent(models.Model):
         REPORTED_AGAIN = "reported_again"
         REOPENED = "reopened"
         CLOSED = "closed"
+        LOCATION_CORRECTED = "location_corrected"
 
     request = models.ForeignKey(ServiceRequest, on_delete=models.CASCADE, related_name="events")
     type = models.CharField(max_length=24, choices=Type.choices)
