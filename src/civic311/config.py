@@ -44,6 +44,22 @@ def _count(raw: str) -> int:
     return value
 
 
+def _positive_seconds(raw: str) -> float:
+    value = float(raw)
+    if not value > 0 or value == float("inf"):
+        raise ValueError("expected a positive number of seconds, e.g. 2 or 0.5")
+    return value
+
+
+def _http_url(raw: str) -> str:
+    value = raw.strip().rstrip("/")
+    if value:
+        parts = urlsplit(value)
+        if parts.scheme not in {"http", "https"} or not parts.netloc:
+            raise ValueError("expected an absolute http(s) address such as http://geocoder:8080")
+    return value
+
+
 def _csv(raw: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in raw.split(",") if part.strip())
 
@@ -174,6 +190,18 @@ class Config:
         "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
         str,
         "map tiles for the resident site and back office",
+    )
+    geocoder_url: str = _setting(
+        "",
+        _http_url,
+        "a Nominatim-compatible geocoder (`/search` and `/reverse`, jsonv2) asked first, e.g. "
+        "`https://nominatim.example.org`; empty uses only the built-in offline Chicago geocoder, "
+        "which is also the fallback when the server is slow or fails",
+    )
+    geocoder_timeout_seconds: float = _setting(
+        "2",
+        _positive_seconds,
+        "how long to wait for `CIVIC311_GEOCODER_URL` before falling back to the built-in geocoder",
     )
     alert_window_minutes: int = _setting(
         "10", _positive_int, "changes to one request within this window are folded into one email"
