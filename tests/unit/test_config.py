@@ -56,3 +56,31 @@ def test_every_setting_is_documented_in_the_readme():
     for name, _default, doc in config.setting_docs():
         assert doc
         assert f"`{name}`" in readme, f"{name} is missing from the README's settings table"
+
+
+def test_the_external_geocoder_is_off_by_default_with_a_short_timeout():
+    settings = load({})
+    assert settings.geocoder_url == "" and settings.geocoder_timeout_seconds == 2
+    chosen = load(
+        {
+            "CIVIC311_GEOCODER_URL": "https://nominatim.example.org/",
+            "CIVIC311_GEOCODER_TIMEOUT_SECONDS": "0.5",
+        }
+    )
+    assert chosen.geocoder_url == "https://nominatim.example.org"
+    assert chosen.geocoder_timeout_seconds == 0.5
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("CIVIC311_GEOCODER_URL", "nominatim.example.org"),
+        ("CIVIC311_GEOCODER_URL", "ftp://nominatim.example.org"),
+        ("CIVIC311_GEOCODER_TIMEOUT_SECONDS", "0"),
+        ("CIVIC311_GEOCODER_TIMEOUT_SECONDS", "soon"),
+        ("CIVIC311_GEOCODER_TIMEOUT_SECONDS", "nan"),
+    ],
+)
+def test_a_wrong_geocoder_setting_names_the_variable(name, value):
+    with pytest.raises(ConfigError, match=name):
+        load({name: value})

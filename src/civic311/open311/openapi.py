@@ -255,6 +255,18 @@ EXTENDED_ATTRIBUTES = {
         "zip": _nullable(_string(""), "The ZIP code."),
         "duplicate": {"type": "boolean", "description": "True when it duplicates another."},
         "parent_service_request_id": _nullable(_string(""), "The request it duplicates."),
+        "address_derived": {
+            "type": "boolean",
+            "description": (
+                "True when `address` was written by civic311 from the point (reverse "
+                "geocoded); false when the resident, caller or app gave it."
+            ),
+        },
+        "location_precision": _nullable(
+            {"type": "string", "enum": ["address", "intersection", "block", "street", None]},
+            "How closely the point is known: `address` for a pin or a geocoded house number, "
+            "else the intersection, block or street a typed address reached.",
+        ),
         "photos": {
             "type": "array",
             "description": "Photos uploaded with the request or by the city.",
