@@ -37,6 +37,8 @@ def test_attributes_and_extended_attributes(client, chicago, api_key):
         "zip": None,
         "duplicate": False,
         "parent_service_request_id": None,
+        "address_derived": False,
+        "location_precision": "address",
         "photos": [],
     }
 

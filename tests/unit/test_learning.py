@@ -34,13 +34,15 @@ def test_neighbours_shift_the_grid_by_their_median_offset_same_side_first():
     points = [
         # 901 and 921 (odd, same side) were 20 m east of where the grid put them.
         Confirmed(
-            lat=41.80, long=-87.70 + 0.00024, grid=grid("901 W Fullerton Ave", 41.80, -87.70)
+            lat=41.9, long=-87.6496 + 0.00024, grid=grid("901 W Fullerton Ave", 41.9, -87.6496)
         ),
         Confirmed(
-            lat=41.81, long=-87.71 + 0.00024, grid=grid("921 W Fullerton Ave", 41.81, -87.71)
+            lat=41.9, long=-87.6498 + 0.00024, grid=grid("921 W Fullerton Ave", 41.9, -87.6498)
         ),
         # 940 is across the street: its offset is not used while same-side ones exist.
-        Confirmed(lat=41.82 + 0.001, long=-87.72, grid=grid("940 W Fullerton Ave", 41.82, -87.72)),
+        Confirmed(
+            lat=41.9 + 0.001, long=-87.6501, grid=grid("940 W Fullerton Ave", 41.9, -87.6501)
+        ),
     ]
     fixed = corrected(GRID, points)
     assert fixed.lat == pytest.approx(GRID.lat)
@@ -64,3 +66,12 @@ def test_metres_between_is_right_at_chicagos_latitude():
     # 0.001° of latitude is 111 m; of longitude at 41.9° N, 83 m.
     assert metres_between(41.9, -87.65, 41.901, -87.65) == pytest.approx(111.3, abs=0.5)
     assert metres_between(41.9, -87.65, 41.9, -87.649) == pytest.approx(82.9, abs=0.5)
+
+
+def test_the_same_block_of_the_other_direction_is_not_used():
+    # 800 N and 800 S Halsted share a street key and block, 2.5 km apart.
+    south = Confirmed(lat=41.8715, long=-87.6472, grid=grid("801 S Halsted St", 41.8713, -87.6470))
+    north = Match(
+        lat=41.8966, long=-87.6476, address="801 N Halsted St", precision=Precision.ADDRESS
+    )
+    assert corrected(north, [south]) == north

@@ -12,7 +12,10 @@ there. Two rules, in order (ADR 0013):
    taken from the same side of the street when there are any.
 
 Offsets longer than MAX_OFFSET_METRES are a pin on another block, not a
-correction, and are ignored. Pure: the caller reads the points and geocodes.
+correction, and are ignored; so are points whose own address the grid puts more
+than a block away from `match` (the street key drops the direction, so 800 N and
+800 S Halsted share one, as Grand Ave and Grand Blvd do). Pure: the caller reads
+the points and geocodes.
 """
 
 from __future__ import annotations
@@ -28,6 +31,8 @@ from civic311.geo.geocoding.match import Match, Precision
 SOURCE_SUFFIX = "+confirmed"
 # Two short Chicago blocks: further than this from the grid's answer, a pin is not a fix.
 MAX_OFFSET_METRES = 250.0
+# A long Chicago block is about 200 m: a confirmed address further away is another place.
+SAME_BLOCK_METRES = 300.0
 CORRECTED_PRECISIONS = frozenset({Precision.ADDRESS, Precision.BLOCK})
 _METRES_PER_DEGREE_LAT = 111_320.0
 _NUMBER = re.compile(r"^\s*(\d+)")
@@ -46,7 +51,7 @@ def corrected(match: Match, confirmed: Sequence[Confirmed]) -> Match:
     """`match` moved by what was confirmed on its block; unchanged when nothing applies."""
     if match.precision not in CORRECTED_PRECISIONS:
         return match
-    usable = [c for c in confirmed if _plausible(c)]
+    usable = [c for c in confirmed if _plausible(c) and _beside(c, match)]
     same_address = [c for c in usable if c.grid.address == match.address]
     if same_address:
         lat = median(c.lat for c in same_address)
@@ -73,6 +78,12 @@ def metres_between(lat1: float, long1: float, lat2: float, long2: float) -> floa
 def _plausible(point: Confirmed) -> bool:
     return metres_between(point.lat, point.long, point.grid.lat, point.grid.long) <= (
         MAX_OFFSET_METRES
+    )
+
+
+def _beside(point: Confirmed, match: Match) -> bool:
+    return metres_between(point.grid.lat, point.grid.long, match.lat, match.long) <= (
+        SAME_BLOCK_METRES
     )
 
 

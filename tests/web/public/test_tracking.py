@@ -262,7 +262,9 @@ def test_home_puts_the_listed_requests_with_a_point_on_the_map(client, pothole):
     import json
 
     request = file_pothole(pothole)
-    file_pothole(pothole, location=services.Location(address="No point here"))
+    # A request stored before civic311 geocoded addresses has no point (until the backfill).
+    old = file_pothole(pothole, location=services.Location(address="5800 N Broadway"))
+    ServiceRequest.objects.filter(pk=old.pk).update(lat=None, long=None)
     html = client.get("/").text
     data = re.search(r'<script id="recent-markers" type="application/json">(.*?)</script>', html)
     markers = json.loads(data.group(1))

@@ -147,7 +147,8 @@ def match_of(place: Any) -> Match | None:
         return None
     if not (-90 <= lat <= 90 and -180 <= long <= 180):
         return None
-    details = place.get("address") if isinstance(place.get("address"), dict) else {}
+    found = place.get("address")
+    details: dict[str, Any] = found if isinstance(found, dict) else {}
     number = str(details.get("house_number") or "").strip()
     road = city_style(str(details.get("road") or ""))
     address = f"{number} {road}".strip() if road else _first_part(place.get("display_name"))
