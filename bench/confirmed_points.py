@@ -86,11 +86,12 @@ def _table(title: str, before: list[float], after: list[float]) -> None:
     if not before:
         print(f"{title}: none")
         return
-    print(f"{title} (n={len(before)}):  median  p90  max  ≤150 m  (metres)")
+    print(f"{title} (n={len(before)}):  median  mean  p90  max  ≤150 m  (metres)")
     for label, errors in (("  grid alone      ", before), ("  with confirmed  ", after)):
         within = sum(e <= 150 for e in errors) / len(errors)
         print(
-            f"{label} {statistics.median(errors):6.1f} {_p90(errors):6.1f} "
+            f"{label} {statistics.median(errors):6.1f} {statistics.mean(errors):6.1f} "
+            f"{_p90(errors):6.1f} "
             f"{max(errors):6.1f}  {within:6.1%}"
         )
 

@@ -32,12 +32,12 @@ def test_the_same_address_confirmed_answers_its_confirmed_point():
 
 def test_neighbours_shift_the_grid_by_their_median_offset_same_side_first():
     points = [
-        # 901 and 921 (odd, same side) were 20 m east of where the grid put them.
+        # 901 and 921 (odd, same side) were 30 m east of where the grid put them.
         Confirmed(
-            lat=41.9, long=-87.6496 + 0.00024, grid=grid("901 W Fullerton Ave", 41.9, -87.6496)
+            lat=41.9, long=-87.6496 + 0.00036, grid=grid("901 W Fullerton Ave", 41.9, -87.6496)
         ),
         Confirmed(
-            lat=41.9, long=-87.6498 + 0.00024, grid=grid("921 W Fullerton Ave", 41.9, -87.6498)
+            lat=41.9, long=-87.6498 + 0.00036, grid=grid("921 W Fullerton Ave", 41.9, -87.6498)
         ),
         # 940 is across the street: its offset is not used while same-side ones exist.
         Confirmed(
@@ -45,6 +45,7 @@ def test_neighbours_shift_the_grid_by_their_median_offset_same_side_first():
         ),
     ]
     fixed = corrected(GRID, points)
+    # Two points and the grid's own "no offset" as a third: two thirds of the way, 20 m.
     assert fixed.lat == pytest.approx(GRID.lat)
     assert fixed.long == pytest.approx(GRID.long + 0.00024)
     assert metres_between(GRID.lat, GRID.long, fixed.lat, fixed.long) == pytest.approx(20, abs=1)

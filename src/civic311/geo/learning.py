@@ -9,7 +9,9 @@ there. Two rules, in order (ADR 0013):
 1. The same address was confirmed: answer the median of its confirmed points.
 2. Other addresses on the block were: shift the grid's answer by the median of
    their offsets (confirmed point minus the grid's own answer for that address),
-   taken from the same side of the street when there are any.
+   taken from the same side of the street when there are any, weighted n/(n+1)
+   for n points: the grid counts as one more point that says "no offset", so one
+   pin moves its neighbours half way and many pins nearly all the way.
 
 Offsets longer than MAX_OFFSET_METRES are a pin on another block, not a
 correction, and are ignored; so are points whose own address the grid puts more
@@ -61,8 +63,9 @@ def corrected(match: Match, confirmed: Sequence[Confirmed]) -> Match:
         return match
     side = [c for c in usable if _same_side(c.grid.address, match.address)]
     chosen = side or usable
-    d_lat = median(c.lat - c.grid.lat for c in chosen)
-    d_long = median(c.long - c.grid.long for c in chosen)
+    weight = len(chosen) / (len(chosen) + 1)
+    d_lat = weight * median(c.lat - c.grid.lat for c in chosen)
+    d_long = weight * median(c.long - c.grid.long for c in chosen)
     return replace(
         match, lat=match.lat + d_lat, long=match.long + d_long, source=match.source + SOURCE_SUFFIX
     )
