@@ -6,7 +6,7 @@ For every address of the file that shares its street and hundred block with othe
 in the file, the others stand in for points residents confirmed there (the city's
 own point for each, optionally moved by --pin-noise metres at random, as a
 resident's pin would be), and the address itself is geocoded with and without
-them (civic311.geo.learning, ADR 0013). Prints the error to the city's point
+them (civic311.geo.learning, ADR 0014). Prints the error to the city's point
 before and after, for those addresses and for the whole file. Not a test; no
 database (the built-in geocoder and the learning rules are pure).
 """

@@ -4,7 +4,7 @@ The built-in geocoder spreads a block's house numbers evenly between the two
 crossings that bracket it; real lots are not even, so its error is mostly the
 same for neighbouring houses. A confirmed point (a resident's own pin beside the
 address they typed, or a point staff corrected) says how far off the grid was
-there. Two rules, in order (ADR 0013):
+there. Two rules, in order (ADR 0014):
 
 1. The same address was confirmed: answer the median of its confirmed points.
 2. Other addresses on the block were: shift the grid's answer by the median of

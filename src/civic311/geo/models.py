@@ -26,7 +26,7 @@ class Ward(models.Model):
 
 class ConfirmedPoint(models.Model):
     """A point a resident or staff confirmed for an address; later geocodes on its block learn
-    from it (civic311.geo.learning, ADR 0013)."""
+    from it (civic311.geo.learning, ADR 0014)."""
 
     class Source(models.TextChoices):
         RESIDENT = "resident", "resident's pin"

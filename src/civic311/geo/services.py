@@ -180,7 +180,7 @@ def _in_city(place: Located) -> bool:
 
 
 def _learnt(match: Match) -> Match:
-    """A built-in match corrected by the points confirmed on its block (ADR 0013)."""
+    """A built-in match corrected by the points confirmed on its block (ADR 0014)."""
     if match.precision not in learning.CORRECTED_PRECISIONS:
         return match
     key = address_key(match.address)
