@@ -129,3 +129,12 @@ def test_backfill_places_old_requests_in_batches_and_a_second_run_finds_nothing(
     ServiceRequest.objects.filter(pk=nowhere.pk).update(address="121 N LaSalle St")
     assert "Placed 1 requests" in backfill()
     assert backfill() == "Nothing to do: every request has a point and an address.\n"
+
+
+def test_a_point_with_no_street_near_is_filed_under_its_coordinates(pothole):
+    # Columbus Park's lagoon: inside ward 29, more than a block from any street.
+    lat, long = 41.87369, -87.76892
+    assert geocoding.reverse(lat, long) is None
+    request = file(pothole, lat=lat, long=long)
+    assert request.address == "41.87369, -87.76892" and request.address_derived
+    assert (request.street_key, request.address_block) == ("", None)

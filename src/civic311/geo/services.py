@@ -108,6 +108,14 @@ def locate(*, address: str = "", lat: float | None = None, long: float | None = 
     return _with_typed(found[0], address)
 
 
+def point_address(lat: float, long: float) -> str:
+    """What a point with no street near it (a park, a rail yard) is filed under: its coordinates.
+
+    GeoReport's strict clients need `address` to be a string for every request with a point.
+    """
+    return f"{lat:.5f}, {long:.5f}"
+
+
 def locate_candidates(text: str, limit: int = 5) -> list[Located]:
     """The places a typed address may mean, best first, for a search box's short list."""
     return _places(text, limit=limit)

@@ -77,9 +77,6 @@ def _place(row: dict[str, Any], summary: BackfillSummary) -> places.Located | No
     except ValidationFailed as problem:
         summary.failed.append((row["tracking_number"], f"{text}: {problem.message}"))
         return None
-    if has_point and not place.address:
-        summary.failed.append((row["tracking_number"], "no street near its point"))
-        return None
     if not has_point and place.ward is None and lookup.has_boundaries():
         summary.failed.append((row["tracking_number"], f"{text}: outside every ward"))
         return None
@@ -97,7 +94,7 @@ def _reads_as_address(text: str) -> bool:
 
 def _write(row: dict[str, Any], place: places.Located) -> None:
     derived = not row["address"]
-    address = row["address"] or place.address
+    address = row["address"] or place.address or places.point_address(place.lat, place.long)
     key = address_key(address)
     changes: dict[str, Any] = {
         "lat": place.lat,
@@ -105,7 +102,7 @@ def _write(row: dict[str, Any], place: places.Located) -> None:
         "address": address,
         "address_derived": derived,
         "street_key": key.street,
-        "address_block": key.block,
+        "address_block": key.block if key.street else None,
         "location_precision": place.precision.value,
         "zipcode": row["zipcode"] or place.zipcode,
     }

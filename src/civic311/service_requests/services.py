@@ -150,7 +150,8 @@ def prepare_submission(**new: Unpack[NewRequest]) -> Submission:
         channel=new["channel"],
         location=_filled(location, place),
         precision=place.precision.value,
-        address_derived=place.address_derived,
+        # Nobody typed it: named from the point (its nearest address, or its coordinates).
+        address_derived=not location.address and location.lat is not None,
         confirms_point=new["channel"] == Channel.WEB and _pin_beside_address(location),
         description=description,
         answers=answers,
@@ -181,7 +182,7 @@ def record_submission(submission: Submission) -> ServiceRequest:
         attributes=submission.answers,
         address=location.address,
         street_key=key.street,
-        address_block=key.block,
+        address_block=key.block if key.street else None,  # coordinates name no block
         address_id=location.address_id,
         zipcode=location.zipcode,
         lat=location.lat,
@@ -630,7 +631,7 @@ def _filled(location: Location, place: places.Located) -> Location:
         location,
         lat=place.lat,
         long=place.long,
-        address=location.address or place.address,
+        address=location.address or place.address or places.point_address(place.lat, place.long),
         zipcode=location.zipcode or place.zipcode,
     )
 
