@@ -138,3 +138,10 @@ def test_a_point_with_no_street_near_is_filed_under_its_coordinates(pothole):
     request = file(pothole, lat=lat, long=long)
     assert request.address == "41.87369, -87.76892" and request.address_derived
     assert (request.street_key, request.address_block) == ("", None)
+
+
+def test_demo_addresses_geocode_back_near_their_pins(chicago):
+    create_demo_requests(count=12, days=10, seed=8)
+    for address, lat, long in ServiceRequest.objects.values_list("address", "lat", "long"):
+        found = places.locate(address=address)
+        assert metres_between(found.lat, found.long, lat, long) < 250, address
