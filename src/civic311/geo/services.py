@@ -145,7 +145,7 @@ def _places(text: str, *, limit: int) -> list[Located]:
     """The external geocoder's places in the city, else the built-in ones learnt-corrected."""
     if not text.strip():
         return []
-    external = [p for p in map(_as_located, _external_search(text, limit)) if _in_city(p)]
+    external = [p for p in map(_as_located, _external_search(text)) if _in_city(p)][:limit]
     if external:
         return external
     return [_as_located(_learnt(match)) for match in geocoding.candidates(text, limit=limit)]
@@ -158,12 +158,13 @@ def _external() -> nominatim.Nominatim | None:
     return nominatim.client(config.geocoder_url, config.geocoder_timeout_seconds)
 
 
-def _external_search(text: str, limit: int) -> list[Match]:
+def _external_search(text: str) -> list[Match]:
+    """Every place the server offers (its first five); the caller keeps those in the city."""
     server = _external()
     if server is None:
         return []
     try:
-        return server.search(text, limit=limit)
+        return server.search(text)
     except nominatim.GeocoderUnavailable as exc:
         log.warning("external geocoder unavailable, using the built-in one: %s", exc)
         return []

@@ -31,6 +31,7 @@ SOURCE = "nominatim"
 # Nominatim's usage policy asks every application to name itself in the User-Agent.
 USER_AGENT = f"civic311/{__version__} (open-source 311 system; +https://github.com/civic311)"
 MAX_ANSWER_BYTES = 1_000_000
+SEARCH_LIMIT = 5
 CACHE_SIZE = 10_000
 CACHE_SECONDS = 24 * 3600.0
 PAUSE_AFTER_FAILURE_SECONDS = 30.0
@@ -88,12 +89,16 @@ class Nominatim:
         self.cache = cache or TtlCache()
         self._paused_until = 0.0
 
-    def search(self, text: str, limit: int = 5) -> list[Match]:
-        """The server's matches for a typed address, best first (empty when it knows none)."""
+    def search(self, text: str, limit: int = SEARCH_LIMIT) -> list[Match]:
+        """The server's matches for a typed address, best first (empty when it knows none).
+
+        The server is always asked for SEARCH_LIMIT places, so a search box's short list and
+        the filing that follows it share one cached answer.
+        """
         query = " ".join(text.split())
-        params = {"q": query, "format": "jsonv2", "limit": limit, "addressdetails": 1}
-        answer = self._cached(("search", query.casefold(), limit), "search", params, list)
-        return [m for m in (match_of(place) for place in answer) if m is not None]
+        params = {"q": query, "format": "jsonv2", "limit": SEARCH_LIMIT, "addressdetails": 1}
+        answer = self._cached(("search", query.casefold()), "search", params, list)
+        return [m for m in (match_of(place) for place in answer) if m is not None][:limit]
 
     def reverse(self, lat: float, long: float) -> Match | None:
         """The server's address for a point, or None when it knows none there."""
