@@ -30,6 +30,7 @@ def main() -> None:
     parser.add_argument("--csv", type=Path, default=DEFAULT_CSV)
     parser.add_argument("--pin-noise", type=float, default=0.0, help="metres, Gaussian σ")
     parser.add_argument("--seed", type=int, default=311)
+    parser.add_argument("--runs", type=int, default=1, help="noisy pins drawn this many times")
     args = parser.parse_args()
 
     from civic311.geo import geocoding
@@ -48,7 +49,7 @@ def main() -> None:
         blocks[(key.street, key.block)].append(index)
 
     before_all, after_all, before_shared, after_shared = [], [], [], []
-    for index, (_, key, grid, city) in enumerate(rows):
+    for index, (_, key, grid, city) in [pair for _ in range(args.runs) for pair in enumerate(rows)]:
         others = [i for i in blocks[(key.street, key.block)] if i != index]
         confirmed = [
             Confirmed(lat=lat, long=long, grid=rows[i][2])
@@ -64,8 +65,11 @@ def main() -> None:
             before_shared.append(before)
             after_shared.append(after)
 
-    print(f"{args.csv.name}: {len(rows)} addresses geocoded, pin noise σ={args.pin_noise:g} m")
-    print(f"addresses sharing a block with others in the file: {len(before_shared)}")
+    print(
+        f"{args.csv.name}: {len(rows)} addresses geocoded, pin noise σ={args.pin_noise:g} m, "
+        f"{args.runs} run(s) pooled"
+    )
+    print(f"addresses sharing a block with others in the file: {len(before_shared) // args.runs}")
     _table("those addresses", before_shared, after_shared)
     _table("all addresses", before_all, after_all)
     better = sum(a < b - 1 for a, b in zip(after_shared, before_shared, strict=True))

@@ -73,8 +73,8 @@ def test_a_residents_pin_beside_their_address_is_remembered_for_the_block(pothol
     neighbour = places.locate(address="951 W Fullerton Ave")
     plain = geocoding.geocode("951 W Fullerton Ave")
     assert plain is not None and neighbour.source == "civic311+confirmed"
-    # One pin on the block moves its neighbours half way (ADR 0014).
-    assert neighbour.long - plain.long == pytest.approx((pin[1] - grid.long) / 2, abs=1e-9)
+    # One pin on the block moves its neighbours a quarter of the way (ADR 0014).
+    assert neighbour.long - plain.long == pytest.approx((pin[1] - grid.long) / 4, abs=1e-9)
 
 
 def test_other_channels_and_other_blocks_do_not_confirm(pothole):

@@ -45,10 +45,10 @@ def test_neighbours_shift_the_grid_by_their_median_offset_same_side_first():
         ),
     ]
     fixed = corrected(GRID, points)
-    # Two points and the grid's own "no offset" as a third: two thirds of the way, 20 m.
+    # Two points against the grid's own "no offset" worth three: two fifths of 30 m.
     assert fixed.lat == pytest.approx(GRID.lat)
-    assert fixed.long == pytest.approx(GRID.long + 0.00024)
-    assert metres_between(GRID.lat, GRID.long, fixed.lat, fixed.long) == pytest.approx(20, abs=1)
+    assert fixed.long == pytest.approx(GRID.long + 0.00036 * 2 / 5)
+    assert metres_between(GRID.lat, GRID.long, fixed.lat, fixed.long) == pytest.approx(12, abs=1)
 
 
 def test_a_pin_blocks_away_is_not_a_correction():

@@ -9,9 +9,11 @@ there. Two rules, in order (ADR 0014):
 1. The same address was confirmed: answer the median of its confirmed points.
 2. Other addresses on the block were: shift the grid's answer by the median of
    their offsets (confirmed point minus the grid's own answer for that address),
-   taken from the same side of the street when there are any, weighted n/(n+1)
-   for n points: the grid counts as one more point that says "no offset", so one
-   pin moves its neighbours half way and many pins nearly all the way.
+   taken from the same side of the street when there are any, weighted
+   n/(n+GRID_WEIGHT) for n points: the grid counts as GRID_WEIGHT more points that
+   say "no offset", because a neighbour's offset only partly shares this address's
+   error and a pin is not exact either. One pin moves its neighbours a quarter of
+   the way, three half way, a dozen most of it.
 
 Offsets longer than MAX_OFFSET_METRES are a pin on another block, not a
 correction, and are ignored; so are points whose own address the grid puts more
@@ -35,6 +37,8 @@ SOURCE_SUFFIX = "+confirmed"
 MAX_OFFSET_METRES = 250.0
 # A long Chicago block is about 200 m: a confirmed address further away is another place.
 SAME_BLOCK_METRES = 300.0
+# How many confirmed neighbours the grid's own answer is worth (measured: ADR 0014).
+GRID_WEIGHT = 3
 CORRECTED_PRECISIONS = frozenset({Precision.ADDRESS, Precision.BLOCK})
 _METRES_PER_DEGREE_LAT = 111_320.0
 _NUMBER = re.compile(r"^\s*(\d+)")
@@ -63,7 +67,7 @@ def corrected(match: Match, confirmed: Sequence[Confirmed]) -> Match:
         return match
     side = [c for c in usable if _same_side(c.grid.address, match.address)]
     chosen = side or usable
-    weight = len(chosen) / (len(chosen) + 1)
+    weight = len(chosen) / (len(chosen) + GRID_WEIGHT)
     d_lat = weight * median(c.lat - c.grid.lat for c in chosen)
     d_long = weight * median(c.long - c.grid.long for c in chosen)
     return replace(
