@@ -1,0 +1,54 @@
+"""The places behind the page's address search and pin checks, as the small JSON it reads.
+
+Kept apart from the views so the view stays a few lines; the geocoding itself is
+`geo.services`' (nobody else parses addresses).
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from civic311.geo import lookup
+from civic311.geo.services import Located, locate, locate_candidates
+from civic311.public.forms import ADDRESS_NOT_FOUND, PIN_OUTSIDE
+
+MAX_PLACES = 5
+
+
+def place_json(located: Located) -> dict:
+    """One place as the page's script reads it."""
+    return {
+        "address": located.address,
+        "lat": round(located.lat, 6),
+        "long": round(located.long, 6),
+        "ward": located.ward,
+        "precision": str(located.precision),
+        "label": label(located),
+    }
+
+
+def label(located: Located) -> str:
+    """ "933 W Fullerton Ave, ward 43": how the page names a place to confirm."""
+    if located.ward is None:
+        return located.address
+    return _("%(address)s, ward %(ward)s") % {"address": located.address, "ward": located.ward}
+
+
+def _in_city(located: Located) -> bool:
+    return located.ward is not None or not lookup.has_boundaries()
+
+
+def search(text: str) -> dict:
+    """Up to five places in the city the typed address may mean, best first."""
+    found = [place_json(p) for p in locate_candidates(text, limit=MAX_PLACES) if _in_city(p)]
+    if not found:
+        return {"places": [], "message": str(ADDRESS_NOT_FOUND)}
+    return {"places": found}
+
+
+def at_point(lat: float, long: float) -> dict:
+    """The nearest address and ward of a point, or why the point cannot be used."""
+    located = locate(lat=lat, long=long)
+    if not _in_city(located):
+        return {"place": None, "outside_city": True, "message": str(PIN_OUTSIDE)}
+    return {"place": place_json(located), "outside_city": False}
