@@ -48,19 +48,29 @@ def test_report_by_typing_the_address_and_a_pin_in_the_lake_goes_back(page, poth
     page.add_init_script(KEEP_MAPS)
     page.goto(f"{page.base}/report/{pothole.service_code}/")
     page.get_by_label("Curb Lane").check()
-    page.get_by_label("Address or nearest intersection").fill("933 w fullerton")
+    address = page.get_by_label("Address or nearest intersection")
+    address.fill("1 Nowhere St")
+    page.get_by_role("button", name="Search", exact=True).click()
+    search_status = page.locator("[data-address-status]")
+    page.wait_for_function(
+        "() => document.querySelector('[data-address-status]').textContent.includes('could not')"
+    )
+    assert "We could not find that address in Chicago." in search_status.inner_text()
+    assert address.input_value() == "1 Nowhere St", "what was typed is kept"
+
+    address.fill("933 w fullerton")
     page.keyboard.press("Enter")  # searches; does not send the form
 
     confirm = page.locator("[data-address-confirm]")
     confirm.wait_for(state="visible")
     assert f"{FULLERTON}, ward {FULLERTON_WARD}" in confirm.inner_text()
-    assert "Is this the place?" in page.locator("[data-address-status]").inner_text()
+    assert "Is this the place?" in confirm.inner_text()
     assert page.locator("#id_lat").input_value() == "", "nothing is filled before confirming"
     shoot(page, "address-search-confirm")
     page.get_by_role("button", name="Yes, this is the place").click()
     lat = float(page.locator("#id_lat").input_value())
     long = float(page.locator("#id_long").input_value())
-    assert page.get_by_label("Address or nearest intersection").input_value() == FULLERTON
+    assert address.input_value() == FULLERTON
     assert page.locator(".leaflet-marker-icon").count() == 1
 
     # Lake Michigan: the pin is refused, says why, and goes back to the confirmed place.

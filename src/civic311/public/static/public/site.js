@@ -19,7 +19,6 @@
       pinNear: "Pin placed at {place}.",
       pinBack: "The pin went back to where it was.",
       foundPin: "The place found for the address",
-      isThisIt: "Is this the place? {place}",
       several: "{n} places match. Choose one from the list.",
       typeFirst: "Type an address or an intersection first.",
       searching: "Searching…",
@@ -40,7 +39,6 @@
       pinNear: "Marcador colocado en {place}.",
       pinBack: "El marcador volvió a donde estaba.",
       foundPin: "El lugar encontrado para la dirección",
-      isThisIt: "¿Es este el lugar? {place}",
       several: "{n} lugares coinciden. Elija uno de la lista.",
       typeFirst: "Escriba primero una dirección o un cruce de calles.",
       searching: "Buscando…",
@@ -136,8 +134,10 @@
         if (answer && answer.outside_city) {
           setPin(kept);
           status.textContent = answer.message + (kept ? " " + t("pinBack") : "");
+          status.classList.add("pin-status--refused");
           return;
         }
+        status.classList.remove("pin-status--refused");
         kept = latlng;
         if (answer && answer.place && announce) {
           status.textContent = t("pinNear", { place: answer.place.label });
@@ -152,6 +152,7 @@
       setPin(kept);
       map.setView(kept, 17);
       status.textContent = "";  // the search box announces it
+      status.classList.remove("pin-status--refused");
     }
 
     if (hasPin) { setPin(kept); }
@@ -164,6 +165,7 @@
       kept = null;
       setPin(null);
       status.textContent = t("pinCleared");
+      status.classList.remove("pin-status--refused");
     });
     if (search) {
       addressSearch(search, map, confirmPlace, function () {
@@ -213,7 +215,7 @@
       confirm.querySelector("[data-address-found]").textContent = found.label;
       confirm.hidden = false;
       confirm.found = found;
-      status.textContent = t("isThisIt", { place: found.label });
+      status.textContent = "";  // the question is read with the focused button (aria-describedby)
       confirm.querySelector("[data-address-yes]").focus();
     }
 
