@@ -6,13 +6,19 @@ Kept apart from the views so the view stays a few lines; the geocoding itself is
 
 from __future__ import annotations
 
+import math
+
 from django.utils.translation import gettext as _
 
 from civic311.geo import lookup
+from civic311.geo.addresses import parse_address
 from civic311.geo.services import Located, locate, locate_candidates
 from civic311.public.forms import ADDRESS_NOT_FOUND, PIN_OUTSIDE
 
 MAX_PLACES = 5
+# Two answers this close are one place spelt two ways (Fullerton Ave / Fullerton Pkwy at the
+# same corner): asking the resident to choose between them would change nothing for the crew.
+SAME_PLACE_M = 30.0
 
 
 def place_json(located: Located) -> dict:
@@ -40,10 +46,32 @@ def _in_city(located: Located) -> bool:
 
 def search(text: str) -> dict:
     """Up to five places in the city the typed address may mean, best first."""
-    found = [place_json(p) for p in locate_candidates(text, limit=MAX_PLACES) if _in_city(p)]
+    found = short_list(text, [p for p in locate_candidates(text, limit=MAX_PLACES) if _in_city(p)])
     if not found:
         return {"places": [], "message": str(ADDRESS_NOT_FOUND)}
-    return {"places": found}
+    return {"places": [place_json(p) for p in found]}
+
+
+def short_list(text: str, found: list[Located]) -> list[Located]:
+    """The places worth asking the resident to choose between, best first.
+
+    The best alone when it is what was typed, spelling aside ("121 n lasalle st" is
+    121 N La Salle St, not also La Salle Dr); otherwise one of each group of answers that
+    stand for the same spot.
+    """
+    if found and parse_address(found[0].address) == parse_address(text):
+        return found[:1]
+    kept: list[Located] = []
+    for place in found:
+        if all(_metres_between(place, other) > SAME_PLACE_M for other in kept):
+            kept.append(place)
+    return kept
+
+
+def _metres_between(a: Located, b: Located) -> float:
+    north = (a.lat - b.lat) * 111_320.0
+    east = (a.long - b.long) * 111_320.0 * math.cos(math.radians(a.lat))
+    return math.hypot(north, east)
 
 
 def at_point(lat: float, long: float) -> dict:
