@@ -112,9 +112,7 @@ def test_bad_parameters_get_a_400_with_a_json_error(client, chicago, params):
 # --- the report form without JavaScript ----------------------------------------------------
 
 
-def test_an_address_that_cannot_be_found_is_flagged_at_the_box_and_nothing_is_lost(
-    client, pothole
-):
+def test_an_address_that_cannot_be_found_is_flagged_at_the_box_and_nothing_is_lost(client, pothole):
     answers = pothole_answers(address="1 Nowhere St", lat="", long="")
     response = client.post(details_url(pothole), answers)
     assert response.status_code == 200, "not on to review"
