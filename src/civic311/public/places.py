@@ -10,10 +10,9 @@ import math
 
 from django.utils.translation import gettext as _
 
-from civic311.geo import lookup
 from civic311.geo.addresses import parse_address
 from civic311.geo.services import Located, locate, locate_candidates
-from civic311.public.forms import ADDRESS_NOT_FOUND, PIN_OUTSIDE
+from civic311.public.forms import ADDRESS_NOT_FOUND, PIN_OUTSIDE, in_city
 
 MAX_PLACES = 5
 # Two answers this close are one place spelt two ways (Fullerton Ave / Fullerton Pkwy at the
@@ -40,13 +39,9 @@ def label(located: Located) -> str:
     return _("%(address)s, ward %(ward)s") % {"address": located.address, "ward": located.ward}
 
 
-def _in_city(located: Located) -> bool:
-    return located.ward is not None or not lookup.has_boundaries()
-
-
 def search(text: str) -> dict:
     """Up to five places in the city the typed address may mean, best first."""
-    found = short_list(text, [p for p in locate_candidates(text, limit=MAX_PLACES) if _in_city(p)])
+    found = short_list(text, [p for p in locate_candidates(text, limit=MAX_PLACES) if in_city(p)])
     if not found:
         return {"places": [], "message": str(ADDRESS_NOT_FOUND)}
     return {"places": [place_json(p) for p in found]}
@@ -77,6 +72,6 @@ def _metres_between(a: Located, b: Located) -> float:
 def at_point(lat: float, long: float) -> dict:
     """The nearest address and ward of a point, or why the point cannot be used."""
     located = locate(lat=lat, long=long)
-    if not _in_city(located):
+    if not in_city(located):
         return {"place": None, "outside_city": True, "message": str(PIN_OUTSIDE)}
     return {"place": place_json(located), "outside_city": False}

@@ -150,7 +150,7 @@ def test_the_home_page_lists_requests_near_an_address_nearest_first(client, poth
     nearest = at(CITY_HALL[0], CITY_HALL[1], "121 N LaSalle St")
     far_away = at(*WRIGLEY_FIELD, "1060 W Addison St")
     page = visible_text(client.get("/", {"near": "121 N LaSalle St"}))
-    assert re.search(r"Requests within 1 km of 121 N LaSalle St, ward 42 ?, nearest first\.", page)
+    assert re.search(r"Requests within 1 km of 121 N La Salle St, ward 42 ?, nearest first\.", page)
     assert nearest.tracking_number in page and farther.tracking_number in page
     assert far_away.tracking_number not in page
     assert page.index(nearest.tracking_number) < page.index(farther.tracking_number)

@@ -104,3 +104,15 @@ def test_report_by_typing_the_address_and_a_pin_in_the_lake_goes_back(page, poth
     request = ServiceRequest.objects.get(tracking_number=number)
     assert request.ward_id == FULLERTON_WARD and request.address == FULLERTON
     assert (request.lat, request.long) == pytest.approx((lat, long), abs=1e-6)
+
+    # The home page finds it again near the corner a neighbour types.
+    page.goto(f"{page.base}/")
+    page.get_by_label("Requests near an address").fill("Fullerton & Sheffield")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"near=Fullerton"))
+    listed = page.locator(".request-list .request-item").first
+    assert number in listed.inner_text() and "m away" in listed.inner_text()
+    assert "Requests within 1 km of" in page.locator("[data-near-place]").inner_text()
+    shoot(page, "home-near-an-address")
+    problems = serious_axe_violations(page)
+    assert not problems, [(p["id"], [n["target"] for n in p["nodes"]]) for p in problems]
