@@ -106,7 +106,9 @@ def main(argv: list[str] | None = None) -> int:
         f"{percentile(ms, 0.99):.3f} ms; reverse p50 {percentile(rms, 0.5):.3f} ms p99 "
         f"{percentile(rms, 0.99):.3f} ms"
     )
-    print(f"street data: loaded in {load_seconds:.2f} s, {peak / 2**20:.1f} MiB at peak while loading")
+    print(
+        f"street data: loaded in {load_seconds:.2f} s, {peak / 2**20:.1f} MiB at peak while loading"
+    )
     if args.show_misses:
         for error, typed, found in sorted(worst, reverse=True)[:25]:
             print(f"  {error:7.0f} m  {typed!r} -> {found!r}")

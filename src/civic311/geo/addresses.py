@@ -54,6 +54,10 @@ FILLERS = frozenset({"the", "block", "of", "near", "around", "at"})
 PARTICLES = frozenset({"la", "de", "du", "le", "mc", "mac"})
 # One spelling for words inside a name: "Saint Louis" is filed as "St Louis".
 SPELLINGS = {"saint": "st", "mount": "mt", "fort": "ft"}
+# The double-decked streets of the Loop: "Lower Wacker Dr" is filed under Wacker Dr.
+LEVELS = frozenset({"lower", "upper"})
+# The East Side's lettered avenues, which the city files as a bare letter: "S O" is Avenue O.
+LETTERED_AVENUE = "avenue {}"
 # Numbered streets written out: "Fifth Avenue" is "5th Ave".
 _ORDINALS = "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth"
 ORDINAL_WORDS = {word: str(number) for number, word in enumerate(_ORDINALS.split(), start=1)}
@@ -188,6 +192,9 @@ def parse_street_words(words: list[str]) -> StreetName:
         street_type, words = TYPE_SPELLINGS[words[-1]], words[:-1]
     if len(words) == 1 and words[0] in STREET_TYPES:
         return StreetName(direction, "", TYPE_SPELLINGS[words[0]])  # "ave" alone names no street
+    words = [w for w in words if w not in LEVELS] or words
+    if len(words) == 1 and len(words[0]) == 1 and words[0].isalpha():
+        words = LETTERED_AVENUE.format(words[0]).split()
     core = " ".join(_joined_particles([_one_spelling(w) for w in words]))
     return StreetName(direction, core[:MAX_STREET_LENGTH].strip(), street_type)
 

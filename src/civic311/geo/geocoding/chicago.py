@@ -39,10 +39,13 @@ CORNER_METRES = 8.0
 # A house number this far past a street's last known crossing is still on it (a dead end's
 # last blocks); farther is a number the street does not have.
 MAX_NUMBERS_PAST_END = 400
+# An address point sits about this far from the middle of its own street: half the
+# right of way plus half a lot's depth (66 ft streets, 125 ft lots).
+FRONTAGE_METRES = 22.0
+# Closer than this, a point is on the street itself (the city files some that way).
+ON_CENTRE_LINE_METRES = 7.0
 # A point farther than this from every street is not at an address (the lake, a rail yard).
 MAX_REVERSE_METRES = 250.0
-# Single letters the city files for the East Side's lettered avenues: "S O" is Avenue O.
-LETTERED_AVENUE = "avenue {}"
 
 _lock = threading.Lock()
 _loaded: _Geocoder | None = None
@@ -94,7 +97,7 @@ class _Geocoder:
             _Segment(street, a, b)
             for street in streets.streets.values()
             for a, b in zip(street.crossings, street.crossings[1:], strict=False)
-            if (a.x, a.y) != (b.x, b.y)
+            if (a.x, a.y) != (b.x, b.y) and math.hypot(b.x - a.x, b.y - a.y) < 600
         ]
         self.tree = STRtree(
             [LineString([(s.start.x, s.start.y), (s.end.x, s.end.y)]) for s in self.segments]
@@ -108,17 +111,19 @@ class _Geocoder:
         streets = self._streets_named(parsed.street)
         if parsed.house_number is None:
             return [_street_match(s) for s in streets]
+        house = parsed.house_number
+        # Streets whose known crossings span the number first, then those it lies past.
+        streets.sort(key=lambda s: not s.numbers()[0] <= s.sign * house <= s.numbers()[-1])
         placed = (self._place(parsed, street) for street in streets)
         return [match for match in placed if match is not None]
 
     def _streets_named(self, wanted: StreetName) -> list[Street]:
+        """Streets of that name, narrowed by the direction and type when given and known."""
         found = self.streets.by_name.get(wanted.name, [])
-        if not found and len(wanted.name) == 1:
-            found = self.streets.by_name.get(LETTERED_AVENUE.format(wanted.name), [])
         if wanted.direction:
             found = [s for s in found if s.parts.direction == wanted.direction]
         same_type = [s for s in found if s.parts.street_type == wanted.street_type]
-        return same_type + [s for s in found if s not in same_type]
+        return same_type if wanted.street_type and same_type else list(found)
 
     def _place(self, parsed: ParsedAddress, street: Street) -> Match | None:
         number = parsed.house_number or 0
@@ -152,16 +157,33 @@ class _Geocoder:
 
     def reverse(self, lat: float, long: float) -> Match | None:
         x, y = to_metres(lat, long)
-        hits, _distances = self.tree.query_nearest(
-            Point(x, y), max_distance=MAX_REVERSE_METRES, return_distance=True
-        )
-        if not len(hits):
+        point = Point(x, y)
+        nearest: dict[str, tuple[float, _Segment]] = {}
+        for index in self.tree.query(point, predicate="dwithin", distance=MAX_REVERSE_METRES):
+            segment = self.segments[int(index)]
+            distance = float(self.tree.geometries[int(index)].distance(point))
+            known = nearest.get(segment.street.name)
+            if known is None or distance < known[0]:
+                nearest[segment.street.name] = (distance, segment)
+        if not nearest:
             return None
-        segment = self.segments[int(hits[0])]
+        _, segment = min(nearest.values(), key=_frontage_score)
         number, crossing = _number_at(segment, x, y)
-        lat_on, long_on = lat, long
         address = f"{number} {city_spelling(segment.street.name)}"
-        return Match(lat_on, long_on, address, Precision.ADDRESS, SOURCE, crossing.zipcode)
+        return Match(lat, long, address, Precision.ADDRESS, SOURCE, crossing.zipcode)
+
+
+def _frontage_score(candidate: tuple[float, _Segment]) -> tuple[float, int]:
+    """How well a street fits as the one a point's address is on: lower is better.
+
+    An address point lies inside its lot, about a lot's half depth from the middle of
+    its own street; at a corner the cross street is nearer than that, so the nearest
+    street is not the answer. A point on a street's centre line is on that street.
+    Ties (a point at a crossing) go to the street with more crossings, the main road.
+    """
+    distance, segment = candidate
+    fit = distance - 1000 if distance <= ON_CENTRE_LINE_METRES else abs(distance - FRONTAGE_METRES)
+    return round(fit), -len(segment.street.crossings)
 
 
 def _fits(street: StreetName, wanted: StreetName) -> bool:

@@ -53,7 +53,7 @@ def to_degrees(x: float, y: float) -> tuple[float, float]:
     return ORIGIN_LAT + y / METRES_PER_DEGREE_LAT, ORIGIN_LONG + x / METRES_PER_DEGREE_LONG
 
 
-@dataclass
+@dataclass(slots=True)
 class Crossing:
     """Where a street meets another, and the grid number that place has along the street."""
 
@@ -64,7 +64,7 @@ class Crossing:
     number: float = math.nan  # signed grid number: north (+) / south (-), west (+) / east (-)
 
 
-@dataclass
+@dataclass(slots=True)
 class Street:
     """One named street ("N HALSTED ST") and its crossings in grid order."""
 
@@ -223,7 +223,7 @@ class _Fallback:
     def number_at(self, x: float, y: float, north_south: bool) -> float:
         points = self.points[north_south]
         distance = np.hypot(points[:, 0] - x, points[:, 1] - y)
-        nearest = np.argsort(distance)[:NEIGHBOURS_FOR_FALLBACK]
+        nearest = np.argpartition(distance, NEIGHBOURS_FOR_FALLBACK)[:NEIGHBOURS_FOR_FALLBACK]
         if north_south:
             carried = points[nearest, 2] + (y - points[nearest, 1]) * NUMBERS_PER_METRE
         else:
