@@ -23,7 +23,7 @@
       typeFirst: "Type an address or an intersection first.",
       searching: "Searching…",
       searchFailed: "The search is not available just now; place the pin on the map, or send the address as typed.",
-      searchAgain: "The pin was removed: search for the new address, or place the pin.",
+      pinStays: "The pin is still at {place}. Press Search to move it to the address you typed.",
       confirmed: "Pin placed at {place}. You can drag it to the exact spot."
     },
     es: {
@@ -43,7 +43,7 @@
       typeFirst: "Escriba primero una dirección o un cruce de calles.",
       searching: "Buscando…",
       searchFailed: "La búsqueda no está disponible ahora; coloque el marcador en el mapa o envíe la dirección tal como la escribió.",
-      searchAgain: "Se quitó el marcador: busque la nueva dirección o coloque el marcador.",
+      pinStays: "El marcador sigue en {place}. Pulse Buscar para moverlo a la dirección que escribió.",
       confirmed: "Marcador colocado en {place}. Puede arrastrarlo al lugar exacto."
     }
   };
@@ -168,11 +168,7 @@
       status.classList.remove("pin-status--refused");
     });
     if (search) {
-      addressSearch(search, map, confirmPlace, function () {
-        checks += 1;
-        kept = null;
-        setPin(null);
-      });
+      addressSearch(search, map, confirmPlace);
     }
     var locate = box.querySelector("[data-locate]");
     if (!navigator.geolocation) { locate.hidden = true; return; }
@@ -189,7 +185,7 @@
   /* Report form: the address box searches (button or Enter), shows the match on the map to
      confirm, offers a short list when several match, and says so when none does. What was
      typed is never changed until the resident confirms a place. */
-  function addressSearch(box, map, confirmPlace, forgetPin) {
+  function addressSearch(box, map, confirmPlace) {
     var input = box.querySelector("input");
     var button = box.querySelector("[data-address-search-button]");
     var status = box.querySelector("[data-address-status]");
@@ -255,18 +251,17 @@
       if (event.key === "Enter") { event.preventDefault(); run(); }
     });
     input.addEventListener("input", function () {
-      // A new address typed over a searched one: its pin no longer stands for it.
-      if (confirmed !== null && input.value.trim() !== confirmed) {
+      // A new address typed over a searched one: the pin stays (it wins on sending), so say so.
+      if (confirmed !== null && input.value.trim() !== confirmed.address) {
+        status.textContent = t("pinStays", { place: confirmed.label });
         confirmed = null;
-        forgetPin();
-        status.textContent = t("searchAgain");
       }
     });
     confirm.querySelector("[data-address-yes]").addEventListener("click", function () {
       var found = confirm.found;
       reset();
       input.value = found.address;
-      confirmed = found.address;
+      confirmed = found;
       confirmPlace(found);
       status.textContent = t("confirmed", { place: found.label });
     });
