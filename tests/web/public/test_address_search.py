@@ -135,7 +135,9 @@ def test_the_report_form_has_the_address_search_above_the_map(client, pothole):
     html = client.get(details_url(pothole)).text
     assert html.index('id="id_address"') < html.index('id="location-map"')
     assert 'data-places-url="/places.json"' in html
-    assert 'data-places-url="/es/places.json"' in client.get("/es" + details_url(pothole)).text
+    spanish = client.get("/es" + details_url(pothole)).text
+    assert 'data-places-url="/es/places.json"' in spanish
+    assert "¿Es este el lugar?" in spanish and "Sí, es este lugar" in spanish
 
 
 # --- the home page: requests near an address ------------------------------------------------
