@@ -20,6 +20,12 @@ FULLERTON_WARD = 43
 NOT_FOUND = "We could not find that address in Chicago"
 
 
+def near_box(html: str) -> str:
+    """The home page's "near an address" field: label, hint, errors, input, button."""
+    start = html.index('id="field-near"')
+    return html[start : html.index('for="id_service"', start)]
+
+
 def places(client, prefix: str = "", **params):
     return client.get(f"{prefix}/places.json", params)
 
@@ -165,15 +171,14 @@ def test_near_combines_with_the_filters_and_keeps_them(client, pothole):
     response = client.get("/", {"near": "121 N LaSalle St", "status": "closed"})
     page = visible_text(response)
     assert "No requests within 1 km of this place match these filters yet." in page
-    assert '<input type="hidden" name="status" value="closed">' in response.text
-    assert '<input type="hidden" name="near" value="121 N LaSalle St">' in response.text
+    assert '<option value="closed" selected>' in response.text
+    assert 'value="121 N LaSalle St"' in near_box(response.text)
 
 
 def test_an_address_nowhere_on_the_home_page_says_so_next_to_the_box(client, pothole):
     filed = file_pothole(pothole)
     response = client.get("/", {"near": "1 Nowhere St"})
     assert response.status_code == 200
-    html = response.text
-    box = html[html.index('id="field-near"') : html.index("</form>", html.index('id="field-near"'))]
+    box = near_box(response.text)
     assert NOT_FOUND in box and 'value="1 Nowhere St"' in box
     assert filed.tracking_number in visible_text(response), "the recent list is still there"
