@@ -33,9 +33,11 @@ def place_json(located: Located) -> dict:
 
 
 def label(located: Located) -> str:
-    """ "933 W Fullerton Ave, ward 43": how the page names a place to confirm."""
+    """How the page names a place to confirm: "933 W Fullerton Ave, ward 43"."""
     if located.ward is None:
         return located.address
+    if not located.address:  # a point no street is near enough to name
+        return _("Ward %(number)s") % {"number": located.ward}
     return _("%(address)s, ward %(ward)s") % {"address": located.address, "ward": located.ward}
 
 
