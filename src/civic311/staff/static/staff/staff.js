@@ -3,16 +3,22 @@
 (function () {
   "use strict";
   function setup(el) {
-    if (!window.L || el.dataset.ready) return;
+    if (!window.L || !window.CityMap || el.dataset.ready) return;
     el.dataset.ready = "1";
     var lat = parseFloat(el.dataset.lat), lng = parseFloat(el.dataset.long);
     var hasPoint = !isNaN(lat) && !isNaN(lng);
     var map = L.map(el, { keyboard: true }).setView(hasPoint ? [lat, lng] : [41.8837, -87.6325], hasPoint ? 16 : 11);
-    if (el.dataset.tiles) {
-      L.tileLayer(el.dataset.tiles, { maxZoom: 19, attribution: "© OpenStreetMap contributors" }).addTo(map);
+    // Tiles from the settings, or the city's own base map (core/static/civic311/citymap.js).
+    window.CityMap.tiles(map, el);
+    if (!el.dataset.pick) {
+      // A request's point: its pin says its status, and the legend says how.
+      if (hasPoint) {
+        window.CityMap.pin([lat, lng], { group: el.dataset.statusGroup, title: el.dataset.pinTitle, keyboard: false }).addTo(map);
+        window.CityMap.legend(el);
+      }
+      return;
     }
     var marker = hasPoint ? L.marker([lat, lng]).addTo(map) : null;
-    if (!el.dataset.pick) return;
     var latInput = document.getElementById(el.dataset.latInput);
     var lngInput = document.getElementById(el.dataset.longInput);
     map.on("click", function (e) {
