@@ -75,13 +75,36 @@
     return measure.measureText(text).width;
   }
 
+  /* A name drawn on the map: a plain element in the labels pane, never a marker, so it takes
+     no clicks and is not counted or focused as one. Hidden while a zoom animates. */
+  var Label = window.L.Layer.extend({
+    initialize: function (latlng, className, text, angle) {
+      this._latlng = window.L.latLng(latlng);
+      this._className = className;
+      this._text = text;
+      this._angle = angle || 0;
+    },
+    onAdd: function (map) {
+      var element = window.L.DomUtil.create("div", "citymap-label leaflet-zoom-hide " + this._className,
+        map.getPane("citymapLabels"));
+      var span = window.L.DomUtil.create("span", "", element);
+      span.textContent = this._text;
+      if (this._angle) { span.style.transform = "translate(-50%, -50%) rotate(" + this._angle.toFixed(1) + "deg)"; }
+      this._element = element;
+      map.on("zoomend viewreset", this._place, this);
+      this._place();
+    },
+    onRemove: function (map) {
+      map.off("zoomend viewreset", this._place, this);
+      window.L.DomUtil.remove(this._element);
+    },
+    _place: function () {
+      window.L.DomUtil.setPosition(this._element, this._map.latLngToLayerPoint(this._latlng).round());
+    }
+  });
+
   function label(latlng, className, text, angle) {
-    var style = angle ? ' style="transform: translate(-50%, -50%) rotate(' + angle.toFixed(1) + 'deg)"' : "";
-    return window.L.marker(latlng, {
-      icon: window.L.divIcon({ className: "citymap-label " + className, iconSize: [0, 0],
-        html: "<span" + style + ">" + escapeText(text) + "</span>" }),
-      interactive: false, keyboard: false, pane: "citymapLabels"
-    });
+    return new Label(latlng, className, text, angle);
   }
 
   function overlaps(box, taken) {
