@@ -263,7 +263,10 @@
     var url = element.getAttribute("data-tiles");
     if (!url) { useBasemap(map, element); return; }
     var attribution = element.getAttribute("data-attribution") || "";
-    var layer = window.L.tileLayer(url, { maxZoom: 19, attribution: attribution ? attributionHtml(attribution) : "" });
+    // The site sends no Referer across origins (Django's same-origin policy), but tile servers
+    // such as OpenStreetMap's require one: tiles get this site's origin, never the page's path.
+    var layer = window.L.tileLayer(url, { maxZoom: 19, referrerPolicy: "strict-origin-when-cross-origin",
+      attribution: attribution ? attributionHtml(attribution) : "" });
     var loaded = false;
     var timer = null;
     function fallBack() {
