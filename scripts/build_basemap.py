@@ -2,13 +2,13 @@
 """Build the city's base map (outline, wards, major streets) into the shipped static GeoJSON.
 
 Run again when the ward boundaries or the street list change:
-    .venv/bin/python scripts/build_basemap.py [--intersections PATH/TO/intersections.csv]
+    .venv/bin/python scripts/build_basemap.py
+It reads the ward boundaries of the catalogue and the geocoder's intersections, both shipped.
 """
 
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 from pathlib import Path
 
@@ -16,7 +16,7 @@ from civic311.geo import basemap
 
 ROOT = Path(__file__).resolve().parents[1]
 WARDS = ROOT / "src/civic311/catalog/catalogs/chicago/wards-2015.geojson"
-INTERSECTIONS = ROOT.parent / "shared/data/chicago/intersections.csv"
+INTERSECTIONS = ROOT / "src/civic311/geo/data/chicago-intersections.csv.gz"
 OUTPUT = ROOT / "src/civic311/core/static/civic311/chicago-basemap.geojson"
 
 
@@ -27,12 +27,10 @@ def main() -> None:
     parser.add_argument("--intersections", type=Path, default=INTERSECTIONS)
     parser.add_argument("--output", type=Path, default=OUTPUT)
     options = parser.parse_args()
-    wards = json.loads(options.wards.read_text(encoding="utf-8"))
-    with options.intersections.open(newline="", encoding="utf-8") as rows:
-        collection = basemap.build(wards, csv.DictReader(rows))
-    text = json.dumps(collection, separators=(",", ":"), ensure_ascii=False)
+    text = basemap.build_file(options.wards, options.intersections)
     options.output.parent.mkdir(parents=True, exist_ok=True)
-    options.output.write_text(text + "\n", encoding="utf-8")
+    options.output.write_text(text, encoding="utf-8")
+    collection = json.loads(text)
     kinds = [f["properties"]["kind"] for f in collection["features"]]
     print(
         f"{options.output.relative_to(ROOT)}: {len(text.encode()) / 1024:.0f} KiB, "

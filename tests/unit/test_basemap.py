@@ -13,7 +13,8 @@ import civic311
 from civic311.geo import basemap
 from tests.conftest import CITY_HALL, LAKE_MICHIGAN, WRIGLEY_FIELD
 
-SHIPPED = Path(civic311.__file__).parent / "core/static/civic311/chicago-basemap.geojson"
+PACKAGE = Path(civic311.__file__).parent
+SHIPPED = PACKAGE / "core/static/civic311/chicago-basemap.geojson"
 
 
 @pytest.fixture(scope="module")
@@ -82,6 +83,14 @@ def test_grid_streets_run_straight_and_diagonals_diagonally(shipped):
     milwaukee = sorted(p for line in streets["Milwaukee Ave"] for p in line)
     west_end, east_end = milwaukee[0], milwaukee[-1]
     assert west_end[1] > east_end[1] + 0.1, "Milwaukee Ave runs north-west from downtown"
+
+
+def test_the_shipped_file_is_what_the_builder_makes_from_the_shipped_data():
+    built = basemap.build_file(
+        PACKAGE / "catalog/catalogs/chicago/wards-2015.geojson",
+        PACKAGE / "geo/data/chicago-intersections.csv.gz",
+    )
+    assert built == SHIPPED.read_text(encoding="utf-8"), "run scripts/build_basemap.py"
 
 
 def test_it_carries_its_sources(shipped):

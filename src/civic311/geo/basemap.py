@@ -1,6 +1,6 @@
 """The city's own base map, drawn when no map tiles are configured or they fail to load.
 
-Built once by `scripts/build_basemap.py` from data we ship or may ship: the ward
+Built once by `scripts/build_basemap.py` from data we ship: the ward
 boundaries (their union is the city outline) and the city's named intersections,
 from which each major street is drawn by ordering its crossings along the
 street. The result is one small GeoJSON file served as a static asset. Pure: no
@@ -9,11 +9,15 @@ database, no Django.
 
 from __future__ import annotations
 
+import csv
+import gzip
+import json
 import math
 import statistics
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import shapely
@@ -339,3 +343,12 @@ def build(
             *street_features(intersections, streets),
         ],
     }
+
+
+def build_file(wards_path: Path, intersections_path: Path) -> str:
+    """The base map's file text from the wards GeoJSON and intersections CSV (gzipped or not)."""
+    wards = json.loads(wards_path.read_text(encoding="utf-8"))
+    opener = gzip.open if intersections_path.suffix == ".gz" else open
+    with opener(intersections_path, "rt", newline="", encoding="utf-8") as rows:
+        collection = build(wards, csv.DictReader(rows))
+    return json.dumps(collection, separators=(",", ":"), ensure_ascii=False) + "\n"
