@@ -19,7 +19,7 @@ from civic311.service_requests import services
 from tests.conftest import CITY_HALL, WRIGLEY_FIELD
 from tests.support.browser import ARTIFACTS, serious_axe_violations
 from tests.support.smtp import free_port
-from tests.support.staff import make_staff
+from tests.support.staff import PASSWORD, make_staff
 
 ENGLEWOOD = (41.7797, -87.6446)  # 63rd St & Halsted St, ward 16 or 20
 LEGEND = ["New or under review", "Work scheduled or in progress", "Closed"]
@@ -184,6 +184,19 @@ def test_with_tiles_unreachable_the_maps_draw_the_city_and_coloured_pins(page, p
     assert tracker.locator(".citymap-pin--progress").count() == 1
     assert tracker.locator(".citymap-street-label").count() >= 1
     page.locator("#request-map").screenshot(path=str(ARTIFACTS / "maps-basemap-tracker.png"))
+
+    # Staff intake: the point is still picked by a click on the base map.
+    make_staff("operator", "operator")
+    page.goto(f"{page.base}/staff/")
+    page.get_by_label("Username").fill("operator")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{page.base}/staff/")
+    page.goto(f"{page.base}/staff/intake/")
+    _drawn(page, ".map[data-pick]")
+    page.locator(".map[data-pick]").click()  # the middle: City Hall
+    assert abs(float(page.get_by_label("Latitude").input_value()) - CITY_HALL[0]) < 0.01
+    assert abs(float(page.get_by_label("Longitude").input_value()) - CITY_HALL[1]) < 0.01
 
 
 def _street_names(page) -> list[str]:

@@ -10,7 +10,8 @@
     var map = L.map(el, { keyboard: true }).setView(hasPoint ? [lat, lng] : [41.8837, -87.6325], hasPoint ? 16 : 11);
     // Tiles from the settings, or the city's own base map (core/static/civic311/citymap.js).
     window.CityMap.tiles(map, el);
-    if (!el.dataset.pick) {
+    // data-pick is a bare attribute: its value is "", so ask whether it is there.
+    if (!el.hasAttribute("data-pick")) {
       // A request's point: its pin says its status, and the legend says how.
       if (hasPoint) {
         window.CityMap.pin([lat, lng], { group: el.dataset.statusGroup, title: el.dataset.pinTitle, keyboard: false }).addTo(map);
