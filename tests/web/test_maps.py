@@ -20,6 +20,7 @@ from tests.conftest import CITY_HALL, WRIGLEY_FIELD
 from tests.support.browser import ARTIFACTS, serious_axe_violations
 from tests.support.smtp import free_port
 from tests.support.staff import PASSWORD, make_staff
+from tests.support.tiles import TileServer
 
 ENGLEWOOD = (41.7797, -87.6446)  # 63rd St & Halsted St, ward 16 or 20
 LEGEND = ["New or under review", "Work scheduled or in progress", "Closed"]
@@ -185,7 +186,27 @@ def test_with_tiles_unreachable_the_maps_draw_the_city_and_coloured_pins(page, p
     assert tracker.locator(".citymap-street-label").count() >= 1
     page.locator("#request-map").screenshot(path=str(ARTIFACTS / "maps-basemap-tracker.png"))
 
+    # When the tiles do load they stay, with their credit, and the base map is not drawn; the
+    # tile server learns which site asks (the origin as Referer) but not which page.
+    tiles = TileServer().start()
+    try:
+        use_tiles(settings, tiles.url, "Tiles © Local Maps")
+        # (a query of its own: the browser keeps the page it saw for a minute, as it may)
+        page.goto(f"{page.base}/requests/{requests['progress'].tracking_number}?tiles")
+        page.locator("#request-map img.leaflet-tile-loaded").first.wait_for()
+        page.wait_for_timeout(300)  # the tile layer's "load" has fired by now
+        assert page.locator("#request-map").get_attribute("data-basemap-state") is None
+        assert page.locator("#request-map path.citymap-ward").count() == 0
+        credit = page.locator("#request-map .leaflet-control-attribution").inner_text()
+        assert "Tiles © Local Maps" in credit
+        assert tiles.requests and {referer for _path, referer in tiles.requests} == {
+            f"{page.base}/"
+        }
+    finally:
+        tiles.stop()
+
     # Staff intake: the point is still picked by a click on the base map.
+    use_tiles(settings, f"http://127.0.0.1:{free_port()}/{{z}}/{{x}}/{{y}}.png")
     make_staff("operator", "operator")
     page.goto(f"{page.base}/staff/")
     page.get_by_label("Username").fill("operator")
