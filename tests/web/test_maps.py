@@ -178,6 +178,15 @@ def test_with_tiles_unreachable_the_maps_draw_the_city_and_coloured_pins(page, p
     assert page.locator(".citymap-legend").is_visible()
     page.screenshot(path=str(ARTIFACTS / "maps-basemap-home-390.png"), full_page=True)
 
+    # In Spanish, the legend is too.
+    page.goto(f"{page.base}/es/")
+    _drawn(page, "#recent-map")
+    assert page.locator(".citymap-legend li").all_inner_texts() == [
+        "Nueva o en revisión",
+        "Trabajo programado o en curso",
+        "Cerrada",
+    ]
+
     # The tracker page of one request: its pin on the base map, up close, with street names.
     page.goto(f"{page.base}/requests/{requests['progress'].tracking_number}")
     _drawn(page, "#request-map")
