@@ -10,21 +10,21 @@
     var map = L.map(el, { keyboard: true }).setView(hasPoint ? [lat, lng] : [41.8837, -87.6325], hasPoint ? 16 : 11);
     // Tiles from the settings, or the city's own base map (core/static/civic311/citymap.js).
     window.CityMap.tiles(map, el);
-    // data-pick is a bare attribute: its value is "", so ask whether it is there.
-    if (!el.hasAttribute("data-pick")) {
-      // A request's point: its pin says its status, and the legend says how.
-      if (hasPoint) {
-        window.CityMap.pin([lat, lng], { group: el.dataset.statusGroup, title: el.dataset.pinTitle, keyboard: false }).addTo(map);
-        window.CityMap.legend(el);
-      }
-      return;
+    // A request's point: its pin says its status, and the legend says how.
+    var group = el.dataset.statusGroup;
+    function placePin(p) {
+      if (!group) return L.marker(p).addTo(map);
+      return window.CityMap.pin(p, { group: group, title: el.dataset.pinTitle, keyboard: false }).addTo(map);
     }
-    var marker = hasPoint ? L.marker([lat, lng]).addTo(map) : null;
+    if (group) window.CityMap.legend(el);
+    var marker = hasPoint ? placePin([lat, lng]) : null;
+    // data-pick is a bare attribute: its value is "", so ask whether it is there.
+    if (!el.hasAttribute("data-pick")) return;
     var latInput = document.getElementById(el.dataset.latInput);
     var lngInput = document.getElementById(el.dataset.longInput);
     map.on("click", function (e) {
       var p = e.latlng;
-      if (marker) marker.setLatLng(p); else marker = L.marker(p).addTo(map);
+      if (marker) marker.setLatLng(p); else marker = placePin(p);
       latInput.value = p.lat.toFixed(6);
       lngInput.value = p.lng.toFixed(6);
     });
