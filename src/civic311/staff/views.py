@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.views import redirect_to_login
@@ -92,7 +91,7 @@ def intake(request: HttpRequest) -> HttpResponse:
     data = request.POST if request.method == "POST" else None
     service = _chosen_service(request)
     form = forms.IntakeForm(data, service=service)
-    context = {"form": form, "nearby": [], "tile_url": settings.CIVIC311.map_tile_url}
+    context = {"form": form, "nearby": []}
     if data is None or not form.is_valid():
         return render(request, "staff/intake.html", context)
     channel = _intake_channel(request)
@@ -345,7 +344,6 @@ def request_detail(request: HttpRequest, number: str) -> HttpResponse:
             "assign_form": forms.AssignForm(
                 staff=staff, initial={"to_user": sr.assigned_to_id or ""}, auto_id="assign_%s"
             ),
-            "tile_url": settings.CIVIC311.map_tile_url,
             "overdue": selectors.is_overdue(sr),
         },
     )

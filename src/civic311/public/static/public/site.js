@@ -53,12 +53,10 @@
     return text;
   }
 
+  /* Tiles from the settings, or the city's own base map when there are none or they fail
+     (core/static/civic311/citymap.js, shared with the back office). */
   function tiles(map, element) {
-    var url = element.getAttribute("data-tiles");
-    if (!url || !window.L) { return; }
-    var attribution = url.indexOf("openstreetmap.org") >= 0
-      ? '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>' : "";
-    window.L.tileLayer(url, { maxZoom: 19, attribution: attribution }).addTo(map);
+    if (window.CityMap) { window.CityMap.tiles(map, element); }
   }
 
   function newMap(element, centre, zoom) {
@@ -277,7 +275,7 @@
   function recentRequestsMap() {
     var element = document.getElementById("recent-map");
     var data = document.getElementById("recent-markers");
-    if (!element || !data || !window.L) { return; }
+    if (!element || !data || !window.L || !window.CityMap) { return; }
     if (recentMap) { recentMap.remove(); recentMap = null; }
     var markers = JSON.parse(data.textContent);
     recentMap = newMap(element, CHICAGO, 10);
@@ -290,9 +288,11 @@
       popup.appendChild(link);
       popup.appendChild(document.createElement("br"));
       popup.appendChild(document.createTextNode(item.status));
-      window.L.marker([item.lat, item.long], { alt: item.title }).addTo(recentMap).bindPopup(popup);
+      window.CityMap.pin([item.lat, item.long], { group: item.group, title: item.title })
+        .addTo(recentMap).bindPopup(popup);
       bounds.push([item.lat, item.long]);
     });
+    window.CityMap.legend(element);
     if (bounds.length > 1) { recentMap.fitBounds(bounds, { padding: [20, 20], maxZoom: 15 }); }
     else if (bounds.length === 1) { recentMap.setView(bounds[0], 15); }
   }
@@ -300,10 +300,11 @@
   /* Tracker: where the problem is. */
   function requestMap() {
     var element = document.getElementById("request-map");
-    if (!element || !window.L) { return; }
+    if (!element || !window.L || !window.CityMap) { return; }
     var point = [parseFloat(element.getAttribute("data-lat")), parseFloat(element.getAttribute("data-long"))];
     var map = newMap(element, point, 16);
-    window.L.marker(point, { keyboard: false, alt: "" }).addTo(map);
+    window.CityMap.pin(point, { group: element.getAttribute("data-status-group"), title: element.getAttribute("data-pin-title"), keyboard: false }).addTo(map);
+    window.CityMap.legend(element);
   }
 
   /* Photos: previews of the chosen files, and a count check before upload. */
