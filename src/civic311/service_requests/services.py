@@ -25,6 +25,7 @@ from civic311.catalog.validation import validate_attributes
 from civic311.core import clock
 from civic311.core.errors import InvalidTransition, ValidationFailed
 from civic311.geo import lookup
+from civic311.geo import services as places
 from civic311.geo.addresses import address_key
 from civic311.media.processing import ProcessedPhoto
 from civic311.media.services import save_photos
@@ -665,3 +666,107 @@ def _append(
 
 def _save(request: ServiceRequest) -> None:
     request.save()
+
+
+# --- correcting where a request is ------------------------------------------------
+
+OUTSIDE_CITY = "That point is outside the city: it is not in any ward we serve."
+
+
+def correct_location(
+    request: ServiceRequest,
+    *,
+    lat: float | None,
+    long: float | None,
+    address: str,
+    actor: User | None,
+) -> ServiceRequest:
+    """Move a request to where staff say it is (a typed address or a point); internal event.
+
+    The ward follows the new point, so the request moves to that ward's queue; the
+    department stays (moving work between departments is a transfer, said in public).
+    """
+    located = _locate_correction(lat=lat, long=long, address=address.strip())
+    with transaction.atomic():
+        locked = _lock(request)
+        _authorize(actor, locked, "correct_location")
+        before = _place_words(locked.address, locked.lat, locked.long, locked.ward_id)
+        after = _place_words(located.address, located.lat, located.long, located.ward)
+        if (locked.lat, locked.long, locked.address) == (
+            located.lat,
+            located.long,
+            located.address,
+        ):
+            raise InvalidTransition(f"The request is already at {after}.")
+        details = {"from": _place_details(locked), "precision": str(located.precision)}
+        _move_to(locked, located)
+        details["to"] = _place_details(locked)
+        # Internal: a resident sees the new address, never the back office's correction.
+        _append(
+            locked,
+            Event.LOCATION_CORRECTED,
+            f"Location corrected from {before} to {after}",
+            actor=actor,
+            from_value=before,
+            to_value=after,
+            details=details,
+            is_public=False,
+        )
+        _save(locked)
+        _confirm_for_geocoder(located)
+    return locked
+
+
+def _locate_correction(*, lat: float | None, long: float | None, address: str) -> places.Located:
+    """Where the correction puts the request; read before the write lock (it may call out)."""
+    if (lat is None) != (long is None):
+        raise ValidationFailed({"location": "Give both latitude and longitude, or neither."})
+    if lat is None and not address:
+        raise ValidationFailed({"address": "Give the address or pick the point on the map."})
+    if lat is not None and long is not None and not (-90 <= lat <= 90 and -180 <= long <= 180):
+        raise ValidationFailed({"location": "lat must be within ±90 and long within ±180"})
+    located = places.locate(address=address, lat=lat, long=long)
+    if located.ward is None and lookup.has_boundaries():
+        raise ValidationFailed({"location": OUTSIDE_CITY})
+    return located
+
+
+def _move_to(request: ServiceRequest, located: places.Located) -> None:
+    """Set every stored fact about the place from `located` (no save)."""
+    if located.address != request.address:
+        # Chicago's address id and the ZIP code named the old address, not the new one.
+        request.address_id = ""
+        request.zipcode = ""
+    key = address_key(located.address)
+    request.address = located.address
+    request.street_key = key.street
+    request.address_block = key.block
+    request.lat = located.lat
+    request.long = located.long
+    request.ward_id = located.ward
+    request.location_precision = str(located.precision)
+    request.address_derived = located.address_derived
+
+
+def _place_words(address: str, lat: float | None, long: float | None, ward: int | None) -> str:
+    """A place as the timeline says it: "933 W Fullerton Ave (ward 43)"."""
+    where = address or (f"{lat:.5f}, {long:.5f}" if lat is not None and long is not None else "")
+    where = where or "no location"
+    return f"{where} (ward {ward})" if ward is not None else where
+
+
+def _place_details(request: ServiceRequest) -> dict[str, Any]:
+    return {
+        "address": request.address,
+        "lat": request.lat,
+        "long": request.long,
+        "ward": request.ward_id,
+    }
+
+
+def _confirm_for_geocoder(located: places.Located) -> None:
+    """A staff-corrected point teaches the geocoder its block (issue 10, "learning").
+
+    CALL SITE for geo.services.confirm_point(address=…, lat=…, long=…, source="staff"),
+    which another part of issue 10 is writing; until it lands nothing is learnt here.
+    """

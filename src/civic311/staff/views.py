@@ -23,12 +23,13 @@ from civic311.accounts.permissions import Action
 from civic311.accounts.selectors import assignable_staff, authorize, may, scope_of
 from civic311.catalog.models import Department, Service
 from civic311.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
+from civic311.geo import services as places
 from civic311.geo.models import Ward
 from civic311.media.services import prepare_photos
 from civic311.service_requests import bulk, services
 from civic311.service_requests import selectors as request_selectors
 from civic311.service_requests.models import Channel, ServiceRequest
-from civic311.staff import forms, history, selectors
+from civic311.staff import forms, history, placing, selectors
 from civic311.staff import services as staff_services
 from civic311.staff.answers import answers_in_words
 
@@ -87,29 +88,68 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @staff_only
 def intake(request: HttpRequest) -> HttpResponse:
-    """File a caller's or visitor's report, after checking for the same problem nearby."""
+    """File a caller's or visitor's report: locate it, check for the same problem nearby, file."""
     authorize(request.user, Action.FILE)
-    data = request.POST if request.method == "POST" else None
+    data = request.POST.copy() if request.method == "POST" else None
     service = _chosen_service(request)
     form = forms.IntakeForm(data, service=service)
-    context = {"form": form, "nearby": [], "tile_url": settings.CIVIC311.map_tile_url}
+    context = {"form": form, "nearby": [], "choices": [], "place": None}
+    context["tile_url"] = settings.CIVIC311.map_tile_url
     if data is None or not form.is_valid():
         return render(request, "staff/intake.html", context)
-    channel = _intake_channel(request)
     if data.get("add_to"):
-        return _add_caller(request, form, data["add_to"], channel)
-    location = form.location()
-    if location.lat is not None and not data.get("file_anyway"):
+        return _add_caller(request, form, data["add_to"], _intake_channel(request))
+    try:
+        place = _place(form, data)
+    except ValidationFailed as exc:
+        _form_errors(form, exc)
+        return render(request, "staff/intake.html", context, status=400)
+    if isinstance(place, list):  # several places match what the caller said: the operator picks
+        context["choices"] = place
+        return render(request, "staff/intake.html", context)
+    # Show the located point in the form, so what is posted again (file anyway) is the same.
+    form = _with_point(data, place, service)
+    context.update(form=form, place=place)
+    if not data.get("file_anyway"):
         context["nearby"] = selectors.nearby_open_requests(
-            service_id=form.cleaned_data["service"].pk, lat=location.lat, long=location.long
+            service_id=form.cleaned_data["service"].pk, lat=place.lat, long=place.long
         )
         if context["nearby"]:
             return render(request, "staff/intake.html", context)
+    return _file(request, form, place, context)
+
+
+def _place(form: forms.IntakeForm, data) -> places.Located | list[places.Located]:
+    """Locate the call, writing back into `data` the address the point was found for."""
+    picked = placing.chosen(data.get("place", ""))
+    if picked is not None:
+        lat, long, address = picked
+        data.update({"address": address, "located_address": address})
+        return placing.place_call(address=address, point=(lat, long))
+    address = form.cleaned_data["address"]
+    if form.point() is None:
+        for stale in ("lat", "long", "located_address"):
+            data[stale] = ""  # found for an address the operator has since retyped
+    found = placing.place_call(address=address, point=form.point())
+    if form.point() is None and not isinstance(found, list):
+        data["located_address"] = address
+    return found
+
+
+def _with_point(data, place: places.Located, service) -> forms.IntakeForm:
+    """The intake form again, bound to the located point, so posting it again files there."""
+    data.update({"lat": f"{place.lat:.6f}", "long": f"{place.long:.6f}"})
+    form = forms.IntakeForm(data, service=service)
+    form.is_valid()
+    return form
+
+
+def _file(request: HttpRequest, form, place: places.Located, context: dict) -> HttpResponse:
     try:
         filed = services.submit_request(
             service=form.cleaned_data["service"],
-            channel=channel,
-            location=location,
+            channel=_intake_channel(request),
+            location=form.location(place),
             description=form.cleaned_data["description"],
             attributes=form.answers(),
             requester=form.requester(),
@@ -313,6 +353,10 @@ def _bulk_messages(request, result: bulk.BulkResult) -> None:
 def request_detail(request: HttpRequest, number: str) -> HttpResponse:
     """Everything about one request, and what this staff member may do to it."""
     sr = _visible_request(request, number)
+    return render(request, "staff/request.html", _detail_context(request, sr))
+
+
+def _detail_context(request: HttpRequest, sr: ServiceRequest, **forms_shown) -> dict:
     target = _target(sr)
     staff = list(assignable_staff(sr.department_id))
     can = {
@@ -325,30 +369,57 @@ def request_detail(request: HttpRequest, number: str) -> HttpResponse:
             Action.ASSIGN,
             Action.INTERNAL_NOTE,
             Action.PUBLIC_NOTE,
+            Action.CORRECT_LOCATION,
         )
     }
-    return render(
-        request,
-        "staff/request.html",
-        {
-            "sr": sr,
-            "history": _history(sr),
-            "can": {str(k): v for k, v in can.items()},
-            "repeat_reports": sr.repeat_reports.all(),
-            "answers": answers_in_words(sr.service_id, sr.attributes),
-            "photos": sr.photos.select_related("event").order_by("created_at", "id"),
-            "status_form": forms.StatusForm(current=sr.status, auto_id="status_%s"),
-            "note_form": forms.NoteForm(auto_id="note_%s"),
-            "transfer_form": forms.TransferForm(auto_id="transfer_%s"),
-            "duplicate_form": forms.DuplicateForm(auto_id="duplicate_%s"),
-            "reopen_form": forms.ReopenForm(auto_id="reopen_%s"),
-            "assign_form": forms.AssignForm(
-                staff=staff, initial={"to_user": sr.assigned_to_id or ""}, auto_id="assign_%s"
-            ),
-            "tile_url": settings.CIVIC311.map_tile_url,
-            "overdue": selectors.is_overdue(sr),
-        },
-    )
+    return {
+        "sr": sr,
+        "history": _history(sr),
+        "can": {str(k): v for k, v in can.items()},
+        "repeat_reports": sr.repeat_reports.all(),
+        "answers": answers_in_words(sr.service_id, sr.attributes),
+        "photos": sr.photos.select_related("event").order_by("created_at", "id"),
+        "status_form": forms.StatusForm(current=sr.status, auto_id="status_%s"),
+        "note_form": forms.NoteForm(auto_id="note_%s"),
+        "transfer_form": forms.TransferForm(auto_id="transfer_%s"),
+        "duplicate_form": forms.DuplicateForm(auto_id="duplicate_%s"),
+        "reopen_form": forms.ReopenForm(auto_id="reopen_%s"),
+        "assign_form": forms.AssignForm(
+            staff=staff, initial={"to_user": sr.assigned_to_id or ""}, auto_id="assign_%s"
+        ),
+        "location_form": forms.LocationForm(auto_id="location_%s"),
+        "tile_url": settings.CIVIC311.map_tile_url,
+        "overdue": selectors.is_overdue(sr),
+        **forms_shown,
+    }
+
+
+@staff_only
+@require_POST
+def correct_location(request: HttpRequest, number: str) -> HttpResponse:
+    """Move the request's point to where staff say it is; errors stay next to the fields."""
+    sr = _visible_request(request, number)
+    form = forms.LocationForm(request.POST, auto_id="location_%s")
+    if form.is_valid():
+        try:
+            services.correct_location(
+                sr,
+                lat=form.cleaned_data["lat"],
+                long=form.cleaned_data["long"],
+                address=form.cleaned_data["address"],
+                actor=request.user,
+            )
+        except ValidationFailed as exc:
+            _form_errors(form, exc)
+        except DomainError as exc:
+            if isinstance(exc, PermissionDenied):
+                raise
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "Location corrected.")
+            return redirect("staff:request", number=sr.tracking_number)
+    context = _detail_context(request, sr, location_form=form)
+    return render(request, "staff/request.html", context, status=400)
 
 
 @staff_only
