@@ -13,7 +13,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -119,24 +119,24 @@ def intake(request: HttpRequest) -> HttpResponse:
     return _file(request, form, place, context)
 
 
-def _place(form: forms.IntakeForm, data) -> places.Located | list[places.Located]:
+def _place(form: forms.IntakeForm, data: QueryDict) -> places.Located | list[places.Located]:
     """Locate the call, writing back into `data` the address the point was found for."""
     picked = placing.chosen(data.get("place", ""))
     if picked is not None:
         lat, long, address = picked
         data.update({"address": address, "located_address": address})
         return placing.place_call(address=address, point=(lat, long))
-    address = form.cleaned_data["address"]
-    if form.point() is None:
+    address, point = form.cleaned_data["address"], form.point()
+    if point is None:
         for stale in ("lat", "long", "located_address"):
-            data[stale] = ""  # found for an address the operator has since retyped
-    found = placing.place_call(address=address, point=form.point())
-    if form.point() is None and not isinstance(found, list):
+            data[stale] = ""  # none given, or found for an address the operator has since retyped
+    found = placing.place_call(address=address, point=point)
+    if point is None and not isinstance(found, list):
         data["located_address"] = address
     return found
 
 
-def _with_point(data, place: places.Located, service) -> forms.IntakeForm:
+def _with_point(data: QueryDict, place: places.Located, service) -> forms.IntakeForm:
     """The intake form again, bound to the located point, so posting it again files there."""
     data.update({"lat": f"{place.lat:.6f}", "long": f"{place.long:.6f}"})
     form = forms.IntakeForm(data, service=service)
