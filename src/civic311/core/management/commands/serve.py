@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand
 from django.db import connection
 from gunicorn.app.base import BaseApplication
 
+from civic311.geo.geocoding.chicago import street_map
 from civic311.wsgi import application
 
 
@@ -52,6 +53,9 @@ class Command(BaseCommand):
     def handle(self, *args, host: str, port: int, workers: int, threads: int, **options) -> None:
         call_command("migrate", interactive=False, verbosity=0)
         refresh_planner_statistics()
+        # Before the workers fork: they share the streets, and no request waits a second
+        # for the geocoder to load them.
+        street_map()
         self.stdout.write(f"civic311 serving on http://{host}:{port}/ (Ctrl-C stops it)")
         _Gunicorn(
             {
