@@ -7,8 +7,10 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
+from civic311.geo import lookup
 from civic311.service_requests import services
 from civic311.service_requests.models import ServiceRequest
+from civic311.staff import placing
 from civic311.staff.selectors import haversine_metres
 from tests.conftest import CITY_HALL, LAKE_MICHIGAN
 from tests.support.pages import visible_text
@@ -105,6 +107,37 @@ def test_an_address_that_names_no_place_keeps_everything_typed_and_files_nothing
     assert "Deep hole by the bus stop." in html
     assert re.search(r'<option value="TRAFFIC"[^>]*selected', html)
     assert not ServiceRequest.objects.exists()
+
+
+def test_an_address_on_both_sides_of_madison_offers_a_short_list_to_choose_from(client, pothole):
+    logged_in(client, make_staff("operator", "operator"))
+
+    asked = client.post("/staff/intake/", a_call(pothole, "3500 Halsted"))
+
+    page = visible_text(asked)
+    assert asked.status_code == 200 and "Which place did the caller mean?" in page
+    assert "Use 3500 N Halsted St" in page and "Use 3500 S Halsted St" in page
+    assert 'value="312-555-0100"' in asked.content.decode()
+    assert not ServiceRequest.objects.exists()
+    [north] = [c for c in asked.context["choices"] if c.address == "3500 N Halsted St"]
+
+    filed = client.post("/staff/intake/", posted_again(asked, place=placing.choice_value(north)))
+
+    assert filed.status_code == 302, visible_text(filed)[:2000]
+    request = ServiceRequest.objects.get()
+    assert request.address == "3500 N Halsted St"
+    assert (request.lat, request.long) == (round(north.lat, 6), round(north.long, 6))
+    assert request.lat > 41.9  # Lake View, miles north of Bridgeport's 3500 S Halsted
+    assert request.ward_id == lookup.ward_at(request.lat, request.long)
+
+
+def test_an_intersection_is_found_as_one(client, pothole):
+    logged_in(client, make_staff("operator", "operator"))
+    filed = client.post("/staff/intake/", a_call(pothole, "Clark & Division"), follow=True)
+    request = ServiceRequest.objects.get()
+    assert request.address == "Clark & Division" and request.ward_id is not None
+    assert haversine_metres(request.lat, request.long, 41.9039, -87.6315) < 50
+    assert "Give the caller this number" in visible_text(filed)
 
 
 def test_a_point_found_for_an_address_since_retyped_is_not_used(client, pothole):
