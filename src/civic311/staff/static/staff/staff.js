@@ -12,7 +12,7 @@
       L.tileLayer(el.dataset.tiles, { maxZoom: 19, attribution: "© OpenStreetMap contributors" }).addTo(map);
     }
     var marker = hasPoint ? L.marker([lat, lng]).addTo(map) : null;
-    if (!("pick" in el.dataset)) return; // data-pick has no value: "" would read as false
+    if (!el.dataset.pick) return;
     var latInput = document.getElementById(el.dataset.latInput);
     var lngInput = document.getElementById(el.dataset.longInput);
     map.on("click", function (e) {
