@@ -235,3 +235,39 @@ def test_staff_out_of_scope_neither_see_the_form_nor_can_forge_it(client, pothol
     assert forged.status_code == 403 and "not in your department" in visible_text(forged)
     request.refresh_from_db()
     assert request.address == "121 N LaSalle St" and request.events.count() == 2
+
+
+def test_the_form_keeps_the_address_so_a_point_alone_moves_only_the_pin(client, pothole):
+    request = file(pothole, address="3759 S Ashland Ave")  # a pin far from its address
+    url = f"/staff/requests/{request.tracking_number}/"
+    logged_in(client, make_staff("cdot", "department", departments=("cdot",)))
+    page = client.get(url).content.decode()
+    assert re.search(r'<input[^>]*value="3759 S Ashland Ave"[^>]*id="location_address"', page)
+
+    fixed = client.post(
+        url + "location/", {"address": "3759 S Ashland Ave", "lat": "41.8251", "long": "-87.6652"}
+    )
+
+    assert fixed.status_code == 302
+    request.refresh_from_db()
+    assert (request.address, request.lat, request.long) == ("3759 S Ashland Ave", 41.8251, -87.6652)
+    assert request.address_derived is False and request.ward_id == lookup.ward_at(41.8251, -87.6652)
+
+
+def test_a_correction_to_an_address_on_both_sides_of_madison_asks_which(client, pothole):
+    request = file(pothole)
+    url = f"/staff/requests/{request.tracking_number}/location/"
+    logged_in(client, make_staff("cdot", "department", departments=("cdot",)))
+
+    asked = client.post(url, {"address": "3500 Halsted"})
+
+    assert asked.status_code == 200 and "Several places match “3500 Halsted”" in visible_text(asked)
+    request.refresh_from_db()
+    assert request.address == "121 N LaSalle St"
+    [south] = [c for c in asked.context["location_choices"] if c.address == "3500 S Halsted St"]
+
+    client.post(url, {"address": "3500 Halsted", "place": placing.choice_value(south)})
+
+    request.refresh_from_db()
+    assert request.address == "3500 S Halsted St" and request.lat < 41.85
+    assert request.ward_id == lookup.ward_at(request.lat, request.long)

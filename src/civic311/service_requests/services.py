@@ -713,7 +713,10 @@ def correct_location(
             is_public=False,
         )
         _save(locked)
-        _confirm_for_geocoder(located)
+        if lat is not None and not located.address_derived:
+            # Staff put this address at this point themselves: a confirmation worth learning.
+            # (An address alone was placed by the geocoder: learning from it would be circular.)
+            _confirm_for_geocoder(located)
     return locked
 
 

@@ -316,7 +316,6 @@ class LocationForm(forms.Form):
         max_length=300,
         required=False,
         label="Correct address",
-        help_text="Type the address, or set latitude and longitude (clicking the map fills them).",
     )
     lat = forms.FloatField(required=False, label="Latitude", widget=forms.TextInput)
     long = forms.FloatField(required=False, label="Longitude", widget=forms.TextInput)

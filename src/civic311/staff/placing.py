@@ -21,12 +21,19 @@ def place_call(*, address: str, point: tuple[float, float] | None) -> Located | 
     """
     if point is not None:
         return places.locate(address=address, lat=point[0], long=point[1])
+    choices = several_places(address)
+    return choices or places.locate(address=address)
+
+
+def several_places(address: str) -> list[Located]:
+    """The places a typed address may mean when it means more than one; else empty.
+
+    Raises ValidationFailed on `address` when it names no place in the city.
+    """
     choices = distinct(places.locate_candidates(address, limit=CHOICES))
     if not choices:
         raise ValidationFailed({"address": places.NOT_FOUND})
-    if len(choices) > 1:
-        return choices
-    return places.locate(address=address)
+    return choices if len(choices) > 1 else []
 
 
 def distinct(choices: list[Located]) -> list[Located]:

@@ -387,7 +387,8 @@ def _detail_context(request: HttpRequest, sr: ServiceRequest, **forms_shown) -> 
         "assign_form": forms.AssignForm(
             staff=staff, initial={"to_user": sr.assigned_to_id or ""}, auto_id="assign_%s"
         ),
-        "location_form": forms.LocationForm(auto_id="location_%s"),
+        # The address is kept when staff only click the map: most corrections move the point.
+        "location_form": forms.LocationForm(initial={"address": sr.address}, auto_id="location_%s"),
         "tile_url": settings.CIVIC311.map_tile_url,
         "overdue": selectors.is_overdue(sr),
         **forms_shown,
@@ -399,27 +400,34 @@ def _detail_context(request: HttpRequest, sr: ServiceRequest, **forms_shown) -> 
 def correct_location(request: HttpRequest, number: str) -> HttpResponse:
     """Move the request's point to where staff say it is; errors stay next to the fields."""
     sr = _visible_request(request, number)
-    form = forms.LocationForm(request.POST, auto_id="location_%s")
+    data = request.POST.copy()
+    picked = placing.chosen(data.get("place", ""))
+    if picked is not None:
+        data.update({"lat": str(picked[0]), "long": str(picked[1]), "address": picked[2]})
+    form = forms.LocationForm(data, auto_id="location_%s")
+    choices: list[places.Located] = []
     if form.is_valid():
         try:
-            services.correct_location(
-                sr,
-                lat=form.cleaned_data["lat"],
-                long=form.cleaned_data["long"],
-                address=form.cleaned_data["address"],
-                actor=request.user,
-            )
+            choices = _correction_choices(form)
+            if not choices:
+                services.correct_location(sr, actor=request.user, **form.cleaned_data)
+                messages.success(request, "Location corrected.")
+                return redirect("staff:request", number=sr.tracking_number)
         except ValidationFailed as exc:
             _form_errors(form, exc)
         except DomainError as exc:
             if isinstance(exc, PermissionDenied):
                 raise
             form.add_error(None, exc.message)
-        else:
-            messages.success(request, "Location corrected.")
-            return redirect("staff:request", number=sr.tracking_number)
-    context = _detail_context(request, sr, location_form=form)
-    return render(request, "staff/request.html", context, status=400)
+    context = _detail_context(request, sr, location_form=form, location_choices=choices)
+    return render(request, "staff/request.html", context, status=200 if choices else 400)
+
+
+def _correction_choices(form: forms.LocationForm) -> list[places.Located]:
+    """The short list when staff typed an address (no point) that names several places."""
+    if form.cleaned_data["lat"] is not None:
+        return []
+    return placing.several_places(form.cleaned_data["address"])
 
 
 @staff_only
