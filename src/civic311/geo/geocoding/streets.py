@@ -131,15 +131,17 @@ class StreetMap:
 
     def _add(self, row: dict[str, str]) -> None:
         first, second = self._street(row["street_1"]), self._street(row["street_2"])
-        if first is None or second is None:
-            return
         x, y = to_metres(float(row["latitude"]), float(row["longitude"]))
         zipcode = row["zipcode"]
-        on_first = Crossing(x, y, second.name, zipcode)
-        first.crossings.append(on_first)
-        second.crossings.append(Crossing(x, y, first.name, zipcode))
-        key = frozenset((first.parts.name, second.parts.name))
-        self.crossing_points[key].append((first, second, on_first))
+        # A crossing with a ramp still marks a place on the street (E Lake Shore Dr meets
+        # only ramps); only crossings of two addressable streets are intersections.
+        if first is not None:
+            first.crossings.append(Crossing(x, y, row["street_2"], zipcode))
+        if second is not None:
+            second.crossings.append(Crossing(x, y, row["street_1"], zipcode))
+        if first is not None and second is not None:
+            key = frozenset((first.parts.name, second.parts.name))
+            self.crossing_points[key].append((first, second, first.crossings[-1]))
 
     def _number_crossings(self) -> None:
         unanchored: list[Street] = []
