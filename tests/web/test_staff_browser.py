@@ -88,6 +88,9 @@ def test_a_phone_callers_address_alone_gets_the_nearby_check_and_lands_in_its_wa
     assert page.get_by_label("Latitude").input_value().startswith("41.88")
     assert page.get_by_label("Caller's phone").input_value() == "312-555-0142"
     assert [v["id"] for v in serious_axe_violations(page)] == []
+    page.get_by_label("Caller's first name").press("Enter")  # checks again; adds to nothing
+    expect(nearby).to_contain_text(existing.tracking_number)
+    assert existing.repeat_reports.count() == 0 and ServiceRequest.objects.count() == 1
     nearby.get_by_role("button", name="File as a new request anyway").click()
 
     page.wait_for_url("**/staff/requests/*/")
