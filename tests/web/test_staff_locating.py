@@ -12,7 +12,7 @@ from civic311.service_requests import services
 from civic311.service_requests.models import ServiceRequest
 from civic311.staff import placing
 from civic311.staff.selectors import haversine_metres
-from tests.conftest import CITY_HALL, LAKE_MICHIGAN
+from tests.conftest import CITY_HALL, LAKE_MICHIGAN, WRIGLEY_FIELD
 from tests.support.pages import visible_text
 from tests.support.staff import PASSWORD, make_staff
 
@@ -271,3 +271,22 @@ def test_a_correction_to_an_address_on_both_sides_of_madison_asks_which(client, 
     request.refresh_from_db()
     assert request.address == "3500 S Halsted St" and request.lat < 41.85
     assert request.ward_id == lookup.ward_at(request.lat, request.long)
+
+
+def test_a_ward_office_moving_a_request_out_of_its_ward_is_told_where_it_went(client, pothole):
+    request = file(pothole)  # ward 42
+    ward42 = logged_in(client, make_staff("ward42", "ward_office", ward=42))
+
+    moved = ward42.post(
+        f"/staff/requests/{request.tracking_number}/location/",
+        {"address": "", "lat": WRIGLEY_FIELD[0], "long": WRIGLEY_FIELD[1]},
+        follow=True,
+    )
+
+    assert moved.status_code == 200
+    assert (
+        f"Location corrected: {request.tracking_number} is now in ward 44, outside your ward"
+        in visible_text(moved)
+    )
+    queue = visible_text(ward42.get("/staff/queues/ward/42/"))
+    assert request.tracking_number not in queue

@@ -124,21 +124,26 @@ def _place(form: forms.IntakeForm, data: QueryDict) -> places.Located | list[pla
     picked = placing.chosen(data.get("place", ""))
     if picked is not None:
         lat, long, address = picked
-        data.update({"address": address, "located_address": address})
+        _set(data, address=address, located_address=address)
         return placing.place_call(address=address, point=(lat, long))
     address, point = form.cleaned_data["address"], form.point()
-    if point is None:
-        for stale in ("lat", "long", "located_address"):
-            data[stale] = ""  # none given, or found for an address the operator has since retyped
+    if point is None:  # none given, or found for an address the operator has since retyped
+        _set(data, lat="", long="", located_address="")
     found = placing.place_call(address=address, point=point)
     if point is None and not isinstance(found, list):
         data["located_address"] = address
     return found
 
 
+def _set(data: QueryDict, **values: str) -> None:
+    """Replace fields of posted data (QueryDict.update would add a second value instead)."""
+    for name, value in values.items():
+        data[name] = value
+
+
 def _with_point(data: QueryDict, place: places.Located, service) -> forms.IntakeForm:
     """The intake form again, bound to the located point, so posting it again files there."""
-    data.update({"lat": f"{place.lat:.6f}", "long": f"{place.long:.6f}"})
+    _set(data, lat=f"{place.lat:.6f}", long=f"{place.long:.6f}")
     form = forms.IntakeForm(data, service=service)
     form.is_valid()
     return form
@@ -403,16 +408,15 @@ def correct_location(request: HttpRequest, number: str) -> HttpResponse:
     data = request.POST.copy()
     picked = placing.chosen(data.get("place", ""))
     if picked is not None:
-        data.update({"lat": str(picked[0]), "long": str(picked[1]), "address": picked[2]})
+        _set(data, lat=str(picked[0]), long=str(picked[1]), address=picked[2])
     form = forms.LocationForm(data, auto_id="location_%s")
     choices: list[places.Located] = []
     if form.is_valid():
         try:
             choices = _correction_choices(form)
             if not choices:
-                services.correct_location(sr, actor=request.user, **form.cleaned_data)
-                messages.success(request, "Location corrected.")
-                return redirect("staff:request", number=sr.tracking_number)
+                moved = services.correct_location(sr, actor=request.user, **form.cleaned_data)
+                return _corrected(request, moved)
         except ValidationFailed as exc:
             _form_errors(form, exc)
         except DomainError as exc:
@@ -421,6 +425,19 @@ def correct_location(request: HttpRequest, number: str) -> HttpResponse:
             form.add_error(None, exc.message)
     context = _detail_context(request, sr, location_form=form, location_choices=choices)
     return render(request, "staff/request.html", context, status=200 if choices else 400)
+
+
+def _corrected(request: HttpRequest, moved: ServiceRequest) -> HttpResponse:
+    """Back to the request, or home when the new ward is outside this ward office's."""
+    if may(request.user, Action.VIEW, **_target(moved)):
+        messages.success(request, "Location corrected.")
+        return redirect("staff:request", number=moved.tracking_number)
+    messages.success(
+        request,
+        f"Location corrected: {moved.tracking_number} is now in ward {moved.ward_id}, "
+        "outside your ward, and left your queue.",
+    )
+    return redirect("staff:home")
 
 
 def _correction_choices(form: forms.LocationForm) -> list[places.Located]:
