@@ -31,6 +31,8 @@ USAGE = """usage: civic311 COMMAND [options]
                            make an Open311 API key and print it (shown once)
   apikey list | apikey revoke PREFIX
                            list API clients, or stop a key working
+  geocode-backfill [--batch 500]
+                           place stored requests that lack a point or an address
   purge-sandbox [--days 7] delete old test requests filed through the API sandbox
   migrate, createsuperuser, shell, …  Django's own commands
 

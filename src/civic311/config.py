@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 DEFAULT_SECRET_KEY = "civic311-local-development-key-not-for-production"
+OSM_ATTRIBUTION = "© OpenStreetMap contributors"
 
 
 class ConfigError(Exception):
@@ -41,6 +42,22 @@ def _count(raw: str) -> int:
     value = int(raw)
     if value < 0:
         raise ValueError("expected zero or a positive whole number")
+    return value
+
+
+def _positive_seconds(raw: str) -> float:
+    value = float(raw)
+    if not value > 0 or value == float("inf"):
+        raise ValueError("expected a positive number of seconds, e.g. 2 or 0.5")
+    return value
+
+
+def _http_url(raw: str) -> str:
+    value = raw.strip().rstrip("/")
+    if value:
+        parts = urlsplit(value)
+        if parts.scheme not in {"http", "https"} or not parts.netloc:
+            raise ValueError("expected an absolute http(s) address such as http://geocoder:8080")
     return value
 
 
@@ -108,6 +125,21 @@ def _smtp_url(raw: str) -> str:
     return raw.strip()
 
 
+def _tiles_url(raw: str) -> str:
+    value = raw.strip()
+    if not value:
+        return ""
+    if not value.startswith(("https://", "http://", "/")):
+        raise ValueError("expected an http(s) address or a path on this site")
+    missing = [part for part in ("{z}", "{x}", "{y}") if part not in value]
+    if missing:
+        raise ValueError(
+            f"it has no {missing[0]}; a tile address names the tile by {{z}}, {{x}} and {{y}}, "
+            "e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+        )
+    return value
+
+
 def _setting(default: str, parse: Callable[[str], object], doc: str) -> Any:
     """A dataclass field whose default is written as the environment would spell it."""
     return field(default=parse(default), metadata={"default": default, "parse": parse, "doc": doc})
@@ -170,10 +202,30 @@ class Config:
         "where app developers get an API key (discovery `key_service`); "
         "default `<base_url>/developers/`",
     )
-    map_tile_url: str = _setting(
-        "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+    map_tiles_url: str = _setting(
+        "",
+        _tiles_url,
+        "map tiles for the resident site and back office, e.g. OpenStreetMap's "
+        "`https://tile.openstreetmap.org/{z}/{x}/{y}.png` (mind its usage policy, docs/maps.md); "
+        "empty, or tiles that fail to load, draw the city's own base map of wards and streets",
+    )
+    map_attribution: str = _setting(
+        "",
         str,
-        "map tiles for the resident site and back office",
+        "the credit the tile provider requires, shown on every map, e.g. "
+        "`© OpenStreetMap contributors`",
+    )
+    geocoder_url: str = _setting(
+        "",
+        _http_url,
+        "a Nominatim-compatible geocoder (`/search` and `/reverse`, jsonv2) asked first, e.g. "
+        "`https://nominatim.example.org`; empty uses only the built-in offline Chicago geocoder, "
+        "which is also the fallback when the server is slow or fails",
+    )
+    geocoder_timeout_seconds: float = _setting(
+        "2",
+        _positive_seconds,
+        "how long to wait for `CIVIC311_GEOCODER_URL` before falling back to the built-in geocoder",
     )
     alert_window_minutes: int = _setting(
         "10", _positive_int, "changes to one request within this window are folded into one email"
@@ -247,6 +299,14 @@ class Config:
     def effective_base_url(self) -> str:
         """The public base URL without a trailing slash."""
         return (self.base_url or "http://127.0.0.1:8000").rstrip("/")
+
+    @property
+    def effective_map_attribution(self) -> str:
+        """The tiles' credit; OpenStreetMap's own tiles get theirs even when it is not set."""
+        if self.map_attribution.strip() or not self.map_tiles_url:
+            return self.map_attribution.strip()
+        host = urlsplit(self.map_tiles_url).hostname or ""
+        return OSM_ATTRIBUTION if host.endswith("tile.openstreetmap.org") else ""
 
 
 def setting_docs() -> list[tuple[str, str, str]]:

@@ -34,9 +34,11 @@ def test_attributes_and_extended_attributes(client, chicago, api_key):
     assert found["extended_attributes"] == {
         "channel": "open311",
         "ward": "44",
-        "zip": None,
+        "zip": "60613",  # from the point: the app sent none
         "duplicate": False,
         "parent_service_request_id": None,
+        "address_derived": False,
+        "location_precision": "address",
         "photos": [],
     }
 

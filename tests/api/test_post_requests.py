@@ -106,8 +106,11 @@ def test_location_rules(client, chicago, api_key, fields, description):
 
 def test_an_address_or_an_address_id_alone_is_enough(client, chicago, api_key):
     file_vehicle(client, api_key, lat=None, long=None)
-    file_vehicle(client, api_key, lat=None, long=None, address_string=None, address_id="A-17")
-    assert ServiceRequest.objects.filter(address_id="A-17", lat__isnull=True).exists()
+    file_vehicle(
+        client, api_key, lat=None, long=None, address_string=None, address_id="1060 W Addison St"
+    )
+    placed = ServiceRequest.objects.filter(ward_id=44, lat__isnull=False)
+    assert placed.count() == 2 and placed.filter(address_id="1060 W Addison St").exists()
 
 
 def test_a_point_in_lake_michigan_is_outside_every_ward(client, chicago, api_key):

@@ -5,6 +5,7 @@ import pytest
 
 from civic311.core.errors import InvalidTransition, PermissionDenied, ValidationFailed
 from civic311.geo import lookup
+from civic311.geo.models import ConfirmedPoint
 from civic311.notifications.models import OutboxMessage
 from civic311.service_requests import selectors, services
 from civic311.service_requests.models import RequestEvent, ServiceRequest
@@ -49,7 +50,7 @@ def test_a_point_moves_the_request_to_its_ward_with_an_address_found_from_it(pot
     assert moved.address and moved.address != "121 N LaSalle St"
     assert moved.address_derived is True
     assert moved.street_key and moved.street_key != "lasalle"
-    assert moved.zipcode == ""  # 60602 was City Hall's, not Wrigley Field's
+    assert moved.zipcode == "60613"  # Wrigley Field's, no longer City Hall's 60602
     assert moved.department.code == "cdot"  # the ward moved, the work did not
     [event] = corrections(moved)
     assert event.is_public is False
@@ -134,7 +135,7 @@ def test_an_address_that_names_no_place_is_refused_on_the_address(pothole, super
 
 def test_half_a_point_or_nothing_at_all_is_refused(pothole, supervisor):
     request = file(pothole)
-    with pytest.raises(ValidationFailed, match="both latitude and longitude"):
+    with pytest.raises(ValidationFailed, match="lat and long must be sent together"):
         services.correct_location(request, lat=41.9, long=None, address="", actor=supervisor)
     with pytest.raises(ValidationFailed, match="Give the address"):
         services.correct_location(request, lat=None, long=None, address="  ", actor=supervisor)
@@ -173,3 +174,26 @@ def test_only_staff_in_scope_may_correct_a_location(pothole):
     )
     assert ServiceRequest.objects.get(pk=at_city_hall.pk).ward_id == 44
     assert ServiceRequest.objects.get(pk=at_wrigley.pk).ward_id == 42
+
+
+def test_only_a_point_staff_set_beside_an_address_teaches_the_geocoder(pothole, supervisor):
+    request = file(pothole)
+    services.correct_location(
+        request, lat=None, long=None, address="933 W Fullerton Ave", actor=supervisor
+    )
+    services.correct_location(
+        request, lat=WRIGLEY_FIELD[0], long=WRIGLEY_FIELD[1], address="", actor=supervisor
+    )
+    assert not ConfirmedPoint.objects.exists()  # the geocoder's own guesses teach nothing
+
+    services.correct_location(
+        request, lat=41.94710, long=-87.65560, address="1060 W Addison St", actor=supervisor
+    )
+
+    [learnt] = ConfirmedPoint.objects.all()
+    assert (learnt.address, learnt.lat, learnt.long, learnt.source) == (
+        "1060 W Addison St",
+        41.94710,
+        -87.65560,
+        "staff",
+    )

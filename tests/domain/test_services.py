@@ -83,7 +83,9 @@ def test_an_address_alone_is_a_location(pothole):
         location=services.Location(address="1200 W 81st St"),
         attributes={"WHEREIST": ["BIKE"]},
     )
-    assert request.ward_id is None and request.department.code == "cdot"
+    # Geocoded (issue 10): a phone caller's address is placed in its ward like a pin.
+    assert request.ward_id is not None and request.lat is not None
+    assert request.department.code == "cdot"
 
 
 def test_a_ward_rule_routes_to_another_department(pothole):

@@ -56,3 +56,62 @@ def test_every_setting_is_documented_in_the_readme():
     for name, _default, doc in config.setting_docs():
         assert doc
         assert f"`{name}`" in readme, f"{name} is missing from the README's settings table"
+
+
+def test_the_external_geocoder_is_off_by_default_with_a_short_timeout():
+    settings = load({})
+    assert settings.geocoder_url == "" and settings.geocoder_timeout_seconds == 2
+    chosen = load(
+        {
+            "CIVIC311_GEOCODER_URL": "https://nominatim.example.org/",
+            "CIVIC311_GEOCODER_TIMEOUT_SECONDS": "0.5",
+        }
+    )
+    assert chosen.geocoder_url == "https://nominatim.example.org"
+    assert chosen.geocoder_timeout_seconds == 0.5
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("CIVIC311_GEOCODER_URL", "nominatim.example.org"),
+        ("CIVIC311_GEOCODER_URL", "ftp://nominatim.example.org"),
+        ("CIVIC311_GEOCODER_TIMEOUT_SECONDS", "0"),
+        ("CIVIC311_GEOCODER_TIMEOUT_SECONDS", "soon"),
+        ("CIVIC311_GEOCODER_TIMEOUT_SECONDS", "nan"),
+    ],
+)
+def test_a_wrong_geocoder_setting_names_the_variable(name, value):
+    with pytest.raises(ConfigError, match=name):
+        load({name: value})
+
+
+def test_a_fresh_machine_has_no_map_tiles_so_maps_draw_the_city_base_map():
+    settings = load({})
+    assert settings.map_tiles_url == ""
+    assert settings.effective_map_attribution == ""
+
+
+def test_openstreetmaps_tiles_get_their_credit_even_when_it_is_not_set():
+    osm = load({"CIVIC311_MAP_TILES_URL": "https://tile.openstreetmap.org/{z}/{x}/{y}.png"})
+    assert osm.effective_map_attribution == "© OpenStreetMap contributors"
+    own = load(
+        {
+            "CIVIC311_MAP_TILES_URL": "https://tiles.example.org/{z}/{x}/{y}.png",
+            "CIVIC311_MAP_ATTRIBUTION": "Tiles © Example Maps",
+        }
+    )
+    assert own.effective_map_attribution == "Tiles © Example Maps"
+
+
+@pytest.mark.parametrize(
+    ("raw", "says"),
+    [
+        ("tile.openstreetmap.org/{z}/{x}/{y}.png", "http(s) address"),
+        ("https://tile.openstreetmap.org/{z}/{x}.png", "no {y}"),
+    ],
+)
+def test_a_tile_address_that_cannot_name_a_tile_is_refused_in_one_sentence(raw, says):
+    with pytest.raises(ConfigError, match="CIVIC311_MAP_TILES_URL") as caught:
+        load({"CIVIC311_MAP_TILES_URL": raw})
+    assert says in str(caught.value) and "\n" not in str(caught.value)

@@ -72,3 +72,11 @@ def test_progress_follows_the_parcel_steps():
     ]
     assert steps == [0, 1, 2, 3, 4]
     assert workflow.progress_step("cancelled") == len(workflow.PROGRESS_STEPS) - 1
+
+
+def test_maps_colour_a_pin_new_in_progress_or_closed():
+    groups = {status: workflow.map_group(status) for status in Status}
+    assert groups[Status.OPEN] == groups[Status.INVESTIGATING] == "new"
+    assert groups[Status.ACTION_SCHEDULED] == groups[Status.IN_PROGRESS] == "progress"
+    assert {groups[s] for s in workflow.CLOSED_STATUSES} == {"closed"}
+    assert set(groups.values()) == set(workflow.MAP_GROUPS)

@@ -22,3 +22,29 @@ class Ward(models.Model):
 
     def __str__(self) -> str:
         return f"Ward {self.number}"
+
+
+class ConfirmedPoint(models.Model):
+    """A point a resident or staff confirmed for an address; later geocodes on its block learn
+    from it (civic311.geo.learning, ADR 0014)."""
+
+    class Source(models.TextChoices):
+        RESIDENT = "resident", "resident's pin"
+        STAFF = "staff", "staff correction"
+
+    address = models.CharField(max_length=300)
+    # The address reduced by civic311.geo.addresses, so a block's points are one indexed read.
+    street_key = models.CharField(max_length=100)
+    block = models.PositiveIntegerField()
+    lat = models.FloatField()
+    long = models.FloatField()
+    source = models.CharField(max_length=16, choices=Source.choices)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["street_key", "block", "-created_at"], name="geo_confirmed_block")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.address} ({self.lat:.5f}, {self.long:.5f})"

@@ -4,15 +4,21 @@ from __future__ import annotations
 
 import csv
 import json
-from dataclasses import dataclass
+import logging
+from dataclasses import dataclass, replace
 from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
 
+from civic311.core import clock
 from civic311.core.errors import ValidationFailed
-from civic311.geo import geocoding, lookup
-from civic311.geo.geocoding import Match, Precision
-from civic311.geo.models import Ward
+from civic311.geo import geocoding, learning, lookup
+from civic311.geo.addresses import address_key
+from civic311.geo.geocoding import Match, Precision, nominatim
+from civic311.geo.models import ConfirmedPoint, Ward
+
+log = logging.getLogger("civic311.geo")
 
 OFFICE_COLUMNS = ("alderman", "office_address", "office_phone", "office_email")
 
@@ -69,9 +75,12 @@ class Located:
     precision: Precision
     source: str
     address_derived: bool  # True when civic311 wrote the address from the point
+    zipcode: str = ""
 
 
 NOT_FOUND = "We could not find that address in Chicago. Check the number and street name."
+# The most recent confirmed points of a block that correct a geocode on it.
+CONFIRMED_PER_BLOCK = 15
 
 
 def locate(*, address: str = "", lat: float | None = None, long: float | None = None) -> Located:
@@ -82,7 +91,7 @@ def locate(*, address: str = "", lat: float | None = None, long: float | None = 
     Raises ValidationFailed when an address without a point cannot be found.
     """
     if lat is not None and long is not None:
-        near = geocoding.reverse(lat, long)
+        near = _reverse(lat, long)
         return Located(
             lat=lat,
             long=long,
@@ -91,25 +100,125 @@ def locate(*, address: str = "", lat: float | None = None, long: float | None = 
             precision=Precision.ADDRESS if address or not near else near.precision,
             source="point",
             address_derived=not address and near is not None,
+            zipcode=near.zipcode if near else "",
         )
-    match = geocoding.geocode(address)
-    if match is None:
+    found = _places(address, limit=1)
+    if not found:
         raise ValidationFailed({"address": NOT_FOUND})
-    return _located(match, typed=address)
+    return _with_typed(found[0], address)
+
+
+def point_address(lat: float, long: float) -> str:
+    """What a point with no street near it (a park, a rail yard) is filed under: its coordinates.
+
+    GeoReport's strict clients need `address` to be a string for every request with a point.
+    """
+    return f"{lat:.5f}, {long:.5f}"
 
 
 def locate_candidates(text: str, limit: int = 5) -> list[Located]:
     """The places a typed address may mean, best first, for a search box's short list."""
-    return [_located(match, typed="") for match in geocoding.candidates(text, limit=limit)]
+    return _places(text, limit=limit)
 
 
-def _located(match: Match, *, typed: str) -> Located:
+def confirm_point(*, address: str, lat: float, long: float, source: str) -> None:
+    """Remember that `address` is at this point (a resident's pin, a staff correction).
+
+    Later geocodes on the same block are corrected by it (geo.learning). An address
+    without a street and house number names no block and is not remembered.
+    """
+    key = address_key(address)
+    if not key.street or key.block is None:
+        return
+    ConfirmedPoint.objects.create(
+        address=address.strip()[:300],
+        street_key=key.street,
+        block=key.block,
+        lat=lat,
+        long=long,
+        source=source,
+        created_at=clock.now(),
+    )
+
+
+def _places(text: str, *, limit: int) -> list[Located]:
+    """The external geocoder's places in the city, else the built-in ones learnt-corrected."""
+    if not text.strip():
+        return []
+    external = [p for p in map(_as_located, _external_search(text)) if _in_city(p)][:limit]
+    if external:
+        return external
+    return [_as_located(_learnt(match)) for match in geocoding.candidates(text, limit=limit)]
+
+
+def _external() -> nominatim.Nominatim | None:
+    config = settings.CIVIC311
+    if not config.geocoder_url:
+        return None
+    return nominatim.client(config.geocoder_url, config.geocoder_timeout_seconds)
+
+
+def _external_search(text: str) -> list[Match]:
+    """Every place the server offers (its first five); the caller keeps those in the city."""
+    server = _external()
+    if server is None:
+        return []
+    try:
+        return server.search(text)
+    except nominatim.GeocoderUnavailable as exc:
+        log.warning("external geocoder unavailable, using the built-in one: %s", exc)
+        return []
+
+
+def _reverse(lat: float, long: float) -> Match | None:
+    server = _external()
+    if server is not None:
+        try:
+            found = server.reverse(lat, long)
+        except nominatim.GeocoderUnavailable as exc:
+            log.warning("external geocoder unavailable, using the built-in one: %s", exc)
+        else:
+            if found is not None:
+                return found
+    return geocoding.reverse(lat, long)
+
+
+def _in_city(place: Located) -> bool:
+    """An external answer counts only inside the city's wards (when wards are loaded)."""
+    return place.ward is not None or not lookup.has_boundaries()
+
+
+def _learnt(match: Match) -> Match:
+    """A built-in match corrected by the points confirmed on its block (ADR 0014)."""
+    if match.precision not in learning.CORRECTED_PRECISIONS:
+        return match
+    key = address_key(match.address)
+    if not key.street or key.block is None:
+        return match
+    rows = ConfirmedPoint.objects.filter(street_key=key.street, block=key.block).order_by(
+        "-created_at"
+    )[:CONFIRMED_PER_BLOCK]
+    confirmed = [
+        learning.Confirmed(lat=row.lat, long=row.long, grid=grid)
+        for row in rows
+        if (grid := geocoding.geocode(row.address)) is not None
+    ]
+    return learning.corrected(match, confirmed) if confirmed else match
+
+
+def _as_located(match: Match) -> Located:
     return Located(
         lat=match.lat,
         long=match.long,
-        address=typed or match.address,
+        address=match.address,
         ward=lookup.ward_at(match.lat, match.long),
         precision=match.precision,
         source=match.source,
         address_derived=False,
+        zipcode=match.zipcode,
     )
+
+
+def _with_typed(place: Located, typed: str) -> Located:
+    """The place with the address as it was typed (a filing keeps the resident's words)."""
+    return replace(place, address=typed.strip() or place.address)

@@ -255,6 +255,18 @@ EXTENDED_ATTRIBUTES = {
         "zip": _nullable(_string(""), "The ZIP code."),
         "duplicate": {"type": "boolean", "description": "True when it duplicates another."},
         "parent_service_request_id": _nullable(_string(""), "The request it duplicates."),
+        "address_derived": {
+            "type": "boolean",
+            "description": (
+                "True when `address` was written by civic311 from the point (reverse "
+                "geocoded); false when the resident, caller or app gave it."
+            ),
+        },
+        "location_precision": _nullable(
+            {"type": "string", "enum": ["address", "intersection", "block", "street", None]},
+            "How closely the point is known: `address` for a pin or a geocoded house number, "
+            "else the intersection, block or street a typed address reached.",
+        ),
         "photos": {
             "type": "array",
             "description": "Photos uploaded with the request or by the city.",
@@ -606,8 +618,11 @@ SUBMISSION = {
     "type": "object",
     "description": (
         "A new request. Give the location as lat and long together, or address_string, or "
-        "address_id (several are fine). Answer the service's questions as attribute[CODE]; "
-        "for multi-value lists repeat attribute[CODE][] (or attribute[CODE])."
+        "address_id (several are fine). An address alone is geocoded to a point and its ward "
+        "(and routed by that ward); one nobody can find is a 400. A point alone is given the "
+        "nearest street address (`address_derived` in the extensions). Answer the service's "
+        "questions as attribute[CODE]; for multi-value lists repeat attribute[CODE][] (or "
+        "attribute[CODE])."
     ),
     "required": ["service_code"],
     "properties": {
@@ -616,8 +631,15 @@ SUBMISSION = {
         "service_code": _string("From the service list."),
         "lat": {"type": "number", "minimum": -90, "maximum": 90, "description": "WGS84."},
         "long": {"type": "number", "minimum": -180, "maximum": 180, "description": "WGS84."},
-        "address_string": _string("Free text, most specific first.", maxLength=300),
-        "address_id": _string("An id from the city's address system.", maxLength=100),
+        "address_string": _string(
+            "Free text, most specific first: `933 W Fullerton Ave`, `Clark & Division`.",
+            maxLength=300,
+        ),
+        "address_id": _string(
+            "Read as a street address when it is one (`121 N LaSalle St`); other ids are "
+            "refused with a 400.",
+            maxLength=100,
+        ),
         "email": _string("The reporter's email (private; they get updates).", format="email"),
         "device_id": _string("The device's id (private); `deviceid` is accepted too."),
         "account_id": _string("The reporter's account in your app (private)."),

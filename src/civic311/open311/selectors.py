@@ -47,7 +47,15 @@ _RECORD_FIELDS = (
     "updated_datetime",
     "expected_datetime",
 )
-_EXTENSION_FIELDS = ("service_id", "attributes", "channel", "ward_id", "duplicate_of_id")
+_EXTENSION_FIELDS = (
+    "service_id",
+    "attributes",
+    "channel",
+    "ward_id",
+    "duplicate_of_id",
+    "address_derived",
+    "location_precision",
+)
 
 
 def services() -> list[Row]:

@@ -112,6 +112,9 @@ def extensions(
             "zip": _text(row["zipcode"]),
             "duplicate": row["duplicate_of_id"] is not None,
             "parent_service_request_id": row["parent_number"],
+            # True when civic311 wrote `address` from the point (nobody typed it).
+            "address_derived": bool(row["address_derived"]),
+            "location_precision": _text(row["location_precision"]),
             "photos": [photo(p, zone=zone, media=media) for p in photos],
         },
         "notes": notes,

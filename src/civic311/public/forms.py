@@ -20,7 +20,9 @@ from django.utils.translation import gettext_lazy as _
 from civic311.catalog.models import Service, ServiceAttribute
 from civic311.catalog.translation import localized
 from civic311.catalog.validation import MAX_STRING_LENGTH, MAX_TEXT_LENGTH
+from civic311.core.errors import ValidationFailed
 from civic311.geo import lookup
+from civic311.geo.services import Located, locate, locate_candidates
 from civic311.service_requests.services import MAX_DESCRIPTION_LENGTH, Location, Requester
 from civic311.service_requests.workflow import Status
 
@@ -30,6 +32,13 @@ MAX_PHOTOS = 3
 # Lists this short read best as radio buttons; longer ones as a drop-down.
 RADIO_LIMIT = 6
 _PHONE = re.compile(r"^[0-9+().\-\s]{7,40}$")
+MAX_ADDRESS_LENGTH = 300
+# The same sentence as geo.services.NOT_FOUND, so the page can say it in Spanish too.
+ADDRESS_NOT_FOUND = _(
+    "We could not find that address in Chicago. Check the number and street name."
+)
+ADDRESS_OUTSIDE = _("That address is outside Chicago. Check the street name, or place the pin.")
+PIN_OUTSIDE = _("That point is outside Chicago. Put the pin on a street in the city.")
 
 
 class TrackForm(forms.Form):
@@ -75,6 +84,65 @@ class RecentFilterForm(forms.Form):
         ]
 
 
+class NearForm(forms.Form):
+    """The home page's "requests near an address" box (GET, optional)."""
+
+    near = forms.CharField(
+        label=_("Requests near an address"),
+        max_length=MAX_ADDRESS_LENGTH,
+        required=False,
+        help_text=_("For example 933 W Fullerton Ave, or Clark & Division."),
+        widget=forms.TextInput(attrs={"autocomplete": "street-address", "type": "search"}),
+    )
+
+    def place(self) -> Located | None:
+        """Where the typed address is, or None (with the error on the field) when not found."""
+        text = self.cleaned_data.get("near", "").strip() if self.is_valid() else ""
+        if not text:
+            return None
+        # The geocoder's own spelling, not what was typed: the list then says where it looked.
+        found = [p for p in locate_candidates(text) if in_city(p)]
+        if not found:
+            self.add_error("near", str(ADDRESS_NOT_FOUND))
+            return None
+        return found[0]
+
+
+class PlaceQueryForm(forms.Form):
+    """What the page's script asks /places.json: a typed address (q) or a point (lat, long)."""
+
+    q = forms.CharField(max_length=MAX_ADDRESS_LENGTH, required=False)
+    lat = forms.FloatField(required=False, min_value=-90, max_value=90)
+    long = forms.FloatField(required=False, min_value=-180, max_value=180)
+
+    def clean(self):
+        """Exactly one of an address or a whole point."""
+        cleaned = super().clean()
+        has_text = bool(cleaned.get("q", "").strip())
+        has_point = cleaned.get("lat") is not None and cleaned.get("long") is not None
+        if self.errors:
+            return cleaned
+        if has_text == has_point:
+            raise forms.ValidationError(_("Send either q (an address) or both lat and long."))
+        return cleaned
+
+
+def locate_address(text: str) -> Located | str:
+    """A typed address placed in the city, or the sentence that says why it cannot be."""
+    try:
+        located = locate(address=text)
+    except ValidationFailed:
+        return str(ADDRESS_NOT_FOUND)
+    if not in_city(located):
+        return str(ADDRESS_OUTSIDE)
+    return located
+
+
+def in_city(located: Located) -> bool:
+    """True when the place is in one of the city's wards (or no wards are loaded to say)."""
+    return located.ward is not None or not lookup.has_boundaries()
+
+
 class MultipleFileInput(forms.FileInput):
     """A file input that lets the resident pick several photos at once."""
 
@@ -109,7 +177,7 @@ class ReportForm(forms.Form):
 
     address = forms.CharField(
         label=_("Address or nearest intersection"),
-        max_length=300,
+        max_length=MAX_ADDRESS_LENGTH,
         required=False,
         help_text=_("For example 121 N LaSalle St, or Clark St and Division St."),
         widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
@@ -163,6 +231,7 @@ class ReportForm(forms.Form):
     def __init__(self, *args, service: Service, kept_photos: Iterable = (), **kwargs):
         super().__init__(*args, **kwargs)
         self.service = service
+        self.located: Located | None = None  # where a typed address (without a pin) was found
         self.kept_photos = list(kept_photos)
         self.fields["remove_photos"].choices = [(str(p.pk), p.filename) for p in self.kept_photos]
         self.attributes = [a for a in service.attributes.all() if a.variable]
@@ -223,10 +292,21 @@ class ReportForm(forms.Form):
                     ),
                 )
             return
-        if not cleaned.get("address", "").strip() and "address" not in self.errors:
+        if "address" in self.errors:
+            return
+        typed = cleaned.get("address", "").strip()
+        if not typed:
             self.add_error(
                 "address", _("Place the pin on the map or type the address of the problem.")
             )
+            return
+        # Without a pin (no JavaScript, or the resident typed only), the address must be a
+        # place we can find: better said here, next to the box, than after sending.
+        located = locate_address(typed)
+        if isinstance(located, str):
+            self.add_error("address", located)
+        else:
+            self.located = located
 
     # --- what the domain receives ----------------------------------------------
 

@@ -85,6 +85,7 @@ def markers(requests: list[ServiceRequest]) -> list[dict]:
             "long": sr.long,
             "title": f"{localized(sr.service, 'name')} {sr.tracking_number}",
             "status": str(sr.get_status_display()),
+            "group": workflow.map_group(sr.status),
             "url": reverse("public:tracker", kwargs={"number": sr.tracking_number}),
         }
         for sr in requests

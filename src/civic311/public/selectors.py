@@ -6,12 +6,13 @@ leaves them out.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import groupby
 from operator import itemgetter
 
-from django.db.models import QuerySet
+from django.db.models import ExpressionWrapper, F, FloatField, QuerySet
 
 from civic311.catalog.models import Service
 from civic311.catalog.selectors import active_services, department_names
@@ -25,6 +26,8 @@ from civic311.service_requests.models import RequestEvent, ServiceRequest
 from civic311.service_requests.tracking import parse_tracking_number
 
 RECENT_PAGE_SIZE = 25
+NEAR_RADIUS_M = 1000  # "near" on the home page: about ten minutes' walk
+METRES_PER_DEGREE_LAT = 111_320.0
 
 
 @dataclass(frozen=True)
@@ -94,21 +97,59 @@ def filter_choices() -> tuple[list[tuple[str, str]], list[int]]:
 
 
 def recent_requests(
-    *, service_code: str = "", status: str = "", ward: int | None = None, page: int = 1
+    *,
+    service_code: str = "",
+    status: str = "",
+    ward: int | None = None,
+    page: int = 1,
+    near: tuple[float, float] | None = None,
 ) -> RecentPage:
-    """Newest public requests matching the filters, one page at a time."""
+    """Newest public requests matching the filters, one page at a time.
+
+    With `near` (lat, long): only those within NEAR_RADIUS_M of it, nearest first, each
+    with `metres_away` set for the list to show.
+    """
     requests = ServiceRequest.objects.filter(is_test=False).select_related("service")
     if service_code:
         requests = requests.filter(service__service_code=service_code)
     requests = _with_status(requests, status)
     if ward is not None:
         requests = requests.filter(ward_id=ward)
+    if near is not None:
+        requests = _nearest_first(requests, *near)
+    else:
+        requests = requests.order_by("-requested_datetime", "-id")
     start = (page - 1) * RECENT_PAGE_SIZE
-    rows = list(
-        requests.order_by("-requested_datetime", "-id")[start : start + RECENT_PAGE_SIZE + 1]
-    )
+    rows = list(requests[start : start + RECENT_PAGE_SIZE + 1])
+    if near is not None:
+        for row in rows:
+            row.metres_away = round(math.sqrt(row.squared_metres))
     return RecentPage(
         requests=rows[:RECENT_PAGE_SIZE], page=page, has_more=len(rows) > RECENT_PAGE_SIZE
+    )
+
+
+def _nearest_first(requests: QuerySet, lat: float, long: float) -> QuerySet:
+    """Requests within NEAR_RADIUS_M of the point, nearest first.
+
+    A lat/long box first (it can use the lat index), then the exact order by flat-earth
+    distance: at a city's scale the error is well under a metre per kilometre.
+    """
+    metres_per_degree_long = METRES_PER_DEGREE_LAT * math.cos(math.radians(lat))
+    dlat = NEAR_RADIUS_M / METRES_PER_DEGREE_LAT
+    dlong = NEAR_RADIUS_M / metres_per_degree_long
+    north_south = (F("lat") - lat) * METRES_PER_DEGREE_LAT
+    east_west = (F("long") - long) * metres_per_degree_long
+    squared = ExpressionWrapper(
+        north_south * north_south + east_west * east_west, output_field=FloatField()
+    )
+    return (
+        requests.filter(
+            lat__gte=lat - dlat, lat__lte=lat + dlat, long__gte=long - dlong, long__lte=long + dlong
+        )
+        .annotate(squared_metres=squared)
+        .filter(squared_metres__lte=NEAR_RADIUS_M**2)
+        .order_by("squared_metres", "-requested_datetime", "-id")
     )
 
 

@@ -8,6 +8,7 @@ app_name = "public"
 urlpatterns = [
     path("", views.home, name="home"),
     path("track", views.track, name="track"),
+    path("places.json", views.places, name="places"),
     path("requests/<str:number>", views.tracker, name="tracker"),
     path("requests/<str:number>/updates.atom", feeds.RequestUpdatesFeed(), name="feed"),
     path("requests/<str:number>/subscribe", views.subscribe, name="subscribe"),

@@ -8,7 +8,7 @@ browser that started it: their draft tokens live in its session.
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers, patch_cache_control, patch_vary_headers
@@ -19,8 +19,15 @@ from django.views.decorators.http import require_GET, require_http_methods
 from civic311.core import clock
 from civic311.core.errors import NotFound, ValidationFailed
 from civic311.notifications import services as alerts
+from civic311.public import places as place_search
 from civic311.public import presenters, reporting, selectors
-from civic311.public.forms import RecentFilterForm, SubscribeForm, TrackForm
+from civic311.public.forms import (
+    NearForm,
+    PlaceQueryForm,
+    RecentFilterForm,
+    SubscribeForm,
+    TrackForm,
+)
 from civic311.service_requests.selectors import find_by_typed_number, get_by_tracking_number
 
 PUBLIC_MAX_AGE = 60
@@ -46,24 +53,50 @@ def _not_found(request: HttpRequest, *, typed: str, number: str | None, status: 
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    """Track box, report entry, and recent requests filterable by service, status and ward."""
+    """Track box, report entry, and recent requests filterable by service, status, ward, place."""
     services, wards = selectors.filter_choices()
     filters = RecentFilterForm(request.GET or None, services=services, wards=wards)
     chosen = filters.cleaned_data if filters.is_valid() else {}
+    near_form = NearForm(request.GET or None)
+    near = near_form.place()
     recent = selectors.recent_requests(
         service_code=chosen.get("service") or "",
         status=chosen.get("status") or "",
         ward=chosen.get("ward"),
         page=chosen.get("page") or 1,
+        near=(near.lat, near.long) if near else None,
     )
     context = {
         "track_form": TrackForm(),
         "filters": filters,
+        "near_form": near_form,
+        "near": near,
+        "near_label": place_search.label(near) if near else "",
         "recent": recent,
         "markers": presenters.markers(recent.requests),
         "query_without_page": presenters.query_without(request.GET, "page"),
     }
     return _cacheable(render(request, "public/home.html", context))
+
+
+@require_GET
+def places(request: HttpRequest) -> HttpResponse:
+    """The address search's JSON: `?q=` → up to five places; `?lat=&long=` → the point's place.
+
+    No session and no cookie, so a CDN may cache the answers like the public pages.
+    """
+    query = PlaceQueryForm(request.GET)
+    if not query.is_valid():
+        errors = {name: [str(e) for e in errs] for name, errs in query.errors.items()}
+        first = next(iter(errors.values()))[0]
+        return JsonResponse({"error": first, "errors": errors}, status=400)
+    data = query.cleaned_data
+    if data["q"].strip():
+        answer = place_search.search(data["q"].strip())
+    else:
+        answer = place_search.at_point(data["lat"], data["long"])
+    response = JsonResponse(answer, json_dumps_params={"ensure_ascii": False})
+    return _cacheable(response)
 
 
 @require_GET

@@ -19,6 +19,7 @@ from civic311.accounts.models import Role
 from civic311.accounts.services import give_role
 from civic311.catalog.models import Department, Service
 from civic311.core import clock
+from civic311.geo import geocoding
 from civic311.geo.chicago_grid import address_near
 from civic311.geo.models import Ward
 from civic311.service_requests import services
@@ -146,7 +147,11 @@ def create_demo_requests(
 
 def _file(rng: random.Random, service: Service, points: _PointSampler) -> ServiceRequest:
     lat, long = points.sample()
-    street = address_near(lat, long, on_east_west_street=rng.random() < 0.5)
+    # The real nearest address, so the typed words and the pin agree (and geocode back);
+    # the grid's guess only where no street is near (a park, a rail yard).
+    on_east_west = rng.random() < 0.5
+    near = geocoding.reverse(lat, long)
+    street = near.address if near else address_near(lat, long, on_east_west_street=on_east_west)
     channel = _weighted(rng, CHANNEL_WEIGHTS)
     named = rng.random() < 0.6
     return services.submit_request(

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Required, TypedDict, Unpack
 
 from django.db import connection, transaction
@@ -27,6 +27,7 @@ from civic311.core.errors import InvalidTransition, ValidationFailed
 from civic311.geo import lookup
 from civic311.geo import services as places
 from civic311.geo.addresses import address_key
+from civic311.geo.models import ConfirmedPoint
 from civic311.media.processing import ProcessedPhoto
 from civic311.media.services import save_photos
 from civic311.notifications import services as alerts
@@ -95,6 +96,9 @@ class Submission:
     is_test: bool = False
     photos: Sequence[ProcessedPhoto] = ()
     email_updates: bool = True
+    precision: str = ""  # how the point was found (geocoding.Precision), "" when unknown
+    address_derived: bool = False  # civic311 wrote the address from the point
+    confirms_point: bool = False  # a resident's own pin beside the address they typed
 
 
 class NewRequest(TypedDict, total=False):
@@ -136,14 +140,19 @@ def prepare_submission(**new: Unpack[NewRequest]) -> Submission:
     _authorize(actor, None, "file")
     answers = validate_attributes(attribute_rules(service), new.get("attributes") or {})
     _check_description(description)
-    ward = _ward_for(location)
+    place = _place(location)
+    ward = place.ward
     department_id = routing.choose_department(
         routing_rules(service), ward, default=service.department_id
     )
     return Submission(
         service=service,
         channel=new["channel"],
-        location=location,
+        location=_filled(location, place),
+        precision=place.precision.value,
+        # Nobody typed it: named from the point (its nearest address, or its coordinates).
+        address_derived=not location.address and location.lat is not None,
+        confirms_point=new["channel"] == Channel.WEB and _pin_beside_address(location),
         description=description,
         answers=answers,
         requester=new.get("requester") or Requester(),
@@ -173,12 +182,14 @@ def record_submission(submission: Submission) -> ServiceRequest:
         attributes=submission.answers,
         address=location.address,
         street_key=key.street,
-        address_block=key.block,
+        address_block=key.block if key.street else None,  # coordinates name no block
         address_id=location.address_id,
         zipcode=location.zipcode,
         lat=location.lat,
         long=location.long,
         ward_id=submission.ward,
+        location_precision=submission.precision,
+        address_derived=submission.address_derived,
         channel=submission.channel,
         media_urls=list(submission.media_urls),
         is_test=submission.is_test,
@@ -193,6 +204,14 @@ def record_submission(submission: Submission) -> ServiceRequest:
         expected_datetime=_expected(service, now),
     )
     _open_timeline(request, submission, now)
+    if submission.confirms_point and location.lat is not None and location.long is not None:
+        # The resident typed the address and put the pin there: later geocodes learn from it.
+        places.confirm_point(
+            address=location.address,
+            lat=location.lat,
+            long=location.long,
+            source=ConfirmedPoint.Source.RESIDENT,
+        )
     return request
 
 
@@ -560,25 +579,65 @@ def _check_after_photo(
         raise ValidationFailed({"photo": "Attach an 'after' photo to close this request as fixed."})
 
 
-def _ward_for(location: Location) -> int | None:
+OUTSIDE_THE_CITY = "the location is outside the city: it is not in any ward we serve"
+
+
+def _place(location: Location) -> places.Located:
+    """Where a new request is: its point and nearest address, or its address geocoded."""
+    has_point = _check_point(location)
+    if has_point:
+        place = places.locate(address=location.address, lat=location.lat, long=location.long)
+    else:
+        place = places.locate(address=location.address or _address_id_text(location.address_id))
+    if place.ward is None and lookup.has_boundaries():
+        raise ValidationFailed({"location": OUTSIDE_THE_CITY})
+    return place
+
+
+def _check_point(location: Location) -> bool:
+    """True when a point was given; ValidationFailed when it is half given or off the globe."""
     if location.lat is None and location.long is None:
         if not (location.address or location.address_id):
             raise ValidationFailed(
                 {"location": "a location is required: lat and long, address_string or address_id"}
             )
-        return None
+        return False
     if location.lat is None or location.long is None:
         raise ValidationFailed({"location": "lat and long must be sent together"})
     if not (-90 <= location.lat <= 90 and -180 <= location.long <= 180):
         raise ValidationFailed({"location": "lat must be within ±90 and long within ±180"})
-    if not lookup.has_boundaries():
-        return None
-    ward = lookup.ward_at(location.lat, location.long)
-    if ward is None:
-        raise ValidationFailed(
-            {"location": "the location is outside the city: it is not in any ward we serve"}
-        )
-    return ward
+    return True
+
+
+def _address_id_text(address_id: str) -> str:
+    """An address_id that reads as a street address ("933 W Fullerton Ave") is geocoded.
+
+    Any other id (Chicago's own address system's numbers) is one civic311 cannot look up.
+    """
+    key = address_key(address_id)
+    if key.street and key.block is not None:
+        return address_id
+    raise ValidationFailed(
+        {
+            "address_id": f"We could not find address_id {address_id[:60]}: civic311 reads an "
+            "address_id only as a street address. Send address_string, or lat and long."
+        }
+    )
+
+
+def _filled(location: Location, place: places.Located) -> Location:
+    """The location as filed: the typed words kept, the point and address filled in."""
+    return replace(
+        location,
+        lat=place.lat,
+        long=place.long,
+        address=location.address or place.address or places.point_address(place.lat, place.long),
+        zipcode=location.zipcode or place.zipcode,
+    )
+
+
+def _pin_beside_address(location: Location) -> bool:
+    return location.lat is not None and location.long is not None and bool(location.address)
 
 
 def _expected(service: Service, start: dt.datetime) -> dt.datetime | None:
@@ -670,8 +729,6 @@ def _save(request: ServiceRequest) -> None:
 
 # --- correcting where a request is ------------------------------------------------
 
-OUTSIDE_CITY = "That point is outside the city: it is not in any ward we serve."
-
 
 def correct_location(
     request: ServiceRequest,
@@ -716,21 +773,23 @@ def correct_location(
         if lat is not None and not located.address_derived:
             # Staff put this address at this point themselves: a confirmation worth learning.
             # (An address alone was placed by the geocoder: learning from it would be circular.)
-            _confirm_for_geocoder(located)
+            places.confirm_point(
+                address=located.address, lat=located.lat, long=located.long, source="staff"
+            )
     return locked
 
 
 def _locate_correction(*, lat: float | None, long: float | None, address: str) -> places.Located:
     """Where the correction puts the request; read before the write lock (it may call out)."""
-    if (lat is None) != (long is None):
-        raise ValidationFailed({"location": "Give both latitude and longitude, or neither."})
-    if lat is None and not address:
+    if lat is None and long is None and not address:
         raise ValidationFailed({"address": "Give the address or pick the point on the map."})
-    if lat is not None and long is not None and not (-90 <= lat <= 90 and -180 <= long <= 180):
-        raise ValidationFailed({"location": "lat must be within ±90 and long within ±180"})
+    _check_point(Location(lat=lat, long=long, address=address))
     located = places.locate(address=address, lat=lat, long=long)
     if located.ward is None and lookup.has_boundaries():
-        raise ValidationFailed({"location": OUTSIDE_CITY})
+        raise ValidationFailed({"location": OUTSIDE_THE_CITY})
+    if not located.address:  # no street near the point: filed under its coordinates, as at filing
+        coordinates = places.point_address(located.lat, located.long)
+        located = replace(located, address=coordinates, address_derived=True)
     return located
 
 
@@ -739,11 +798,11 @@ def _move_to(request: ServiceRequest, located: places.Located) -> None:
     if located.address != request.address:
         # Chicago's address id and the ZIP code named the old address, not the new one.
         request.address_id = ""
-        request.zipcode = ""
+        request.zipcode = located.zipcode
     key = address_key(located.address)
     request.address = located.address
     request.street_key = key.street
-    request.address_block = key.block
+    request.address_block = key.block if key.street else None  # coordinates name no block
     request.lat = located.lat
     request.long = located.long
     request.ward_id = located.ward
@@ -753,8 +812,9 @@ def _move_to(request: ServiceRequest, located: places.Located) -> None:
 
 def _place_words(address: str, lat: float | None, long: float | None, ward: int | None) -> str:
     """A place as the timeline says it: "933 W Fullerton Ave (ward 43)"."""
-    where = address or (f"{lat:.5f}, {long:.5f}" if lat is not None and long is not None else "")
-    where = where or "no location"
+    where = address or "no location"
+    if not address and lat is not None and long is not None:
+        where = places.point_address(lat, long)
     return f"{where} (ward {ward})" if ward is not None else where
 
 
@@ -765,11 +825,3 @@ def _place_details(request: ServiceRequest) -> dict[str, Any]:
         "long": request.long,
         "ward": request.ward_id,
     }
-
-
-def _confirm_for_geocoder(located: places.Located) -> None:
-    """A staff-corrected point teaches the geocoder its block (issue 10, "learning").
-
-    CALL SITE for geo.services.confirm_point(address=…, lat=…, long=…, source="staff"),
-    which another part of issue 10 is writing; until it lands nothing is learnt here.
-    """

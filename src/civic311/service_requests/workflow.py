@@ -97,3 +97,15 @@ def check_open_for_work(current: str, action: str) -> None:
 def progress_step(status: str) -> int:
     """Index into PROGRESS_STEPS of how far a request in `status` has come."""
     return _STEP_OF_STATUS.get(Status(status), len(PROGRESS_STEPS) - 1)
+
+
+# How maps colour a request's pin: not yet acted on, work planned or under way, closed.
+MAP_GROUPS = ("new", "progress", "closed")
+_WORK_UNDER_WAY = frozenset({Status.ACTION_SCHEDULED, Status.IN_PROGRESS})
+
+
+def map_group(status: str) -> str:
+    """Which colour a request in `status` has on the maps: `new`, `progress` or `closed`."""
+    if not is_open(status):
+        return "closed"
+    return "progress" if status in _WORK_UNDER_WAY else "new"

@@ -94,8 +94,14 @@ class IntakeForm(forms.Form):
         return bool(found_for) and found_for != self.cleaned_data.get("address")
 
     def location(self, place: Located) -> Location:
-        """Where the problem is: the located point, with the address as typed (if any)."""
+        """Where the problem is: the operator's point, or the address the geocoder placed.
+
+        A point found for the address is left for filing to find again, so the request
+        records how precisely the geocoder placed it (address, intersection, block, street).
+        """
         typed = "" if place.address_derived else place.address
+        if typed and self.cleaned_data.get("located_address") == typed:
+            return Location(address=typed)
         return Location(lat=place.lat, long=place.long, address=typed)
 
     def requester(self) -> Requester:

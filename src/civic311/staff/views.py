@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.views import redirect_to_login
@@ -94,7 +93,6 @@ def intake(request: HttpRequest) -> HttpResponse:
     service = _chosen_service(request)
     form = forms.IntakeForm(data, service=service)
     context = {"form": form, "nearby": [], "choices": [], "place": None}
-    context["tile_url"] = settings.CIVIC311.map_tile_url
     if data is None or not form.is_valid():
         return render(request, "staff/intake.html", context)
     if data.get("add_to"):
@@ -394,7 +392,6 @@ def _detail_context(request: HttpRequest, sr: ServiceRequest, **forms_shown) -> 
         ),
         # The address is kept when staff only click the map: most corrections move the point.
         "location_form": forms.LocationForm(initial={"address": sr.address}, auto_id="location_%s"),
-        "tile_url": settings.CIVIC311.map_tile_url,
         "overdue": selectors.is_overdue(sr),
         **forms_shown,
     }

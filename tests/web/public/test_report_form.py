@@ -198,7 +198,9 @@ def test_an_address_alone_is_enough(client, pothole):
     request = review_then_send(
         client, client.post(details_url(pothole), pothole_answers(lat="", long=""))
     )
-    assert request.address == "121 N LaSalle St" and request.lat is None
+    # The typed address is kept as typed and placed: a point and its ward (issue 10).
+    assert request.address == "121 N LaSalle St" and request.lat is not None
+    assert request.ward_id == 42
 
 
 def test_email_updates_need_an_email_address(client, pothole):

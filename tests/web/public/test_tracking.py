@@ -131,7 +131,9 @@ def test_a_duplicate_links_to_the_request_it_duplicates(client, pothole):
 
 
 def test_a_request_with_only_an_address_has_no_map_and_no_ward(client, pothole):
+    # Filed before civic311 geocoded addresses (and before geocode-backfill placed it).
     request = file_pothole(pothole, location=services.Location(address="5800 N Broadway"))
+    ServiceRequest.objects.filter(pk=request.pk).update(lat=None, long=None, ward=None)
     response = client.get(f"/requests/{request.tracking_number}")
     assert response.status_code == 200
     assert 'id="request-map"' not in response.text
@@ -254,15 +256,18 @@ def test_home_lists_recent_requests_filterable_by_service_status_and_ward(
     assert listed(status="closed") == {at_wrigley.tracking_number}
     assert listed(status="open") == {at_city_hall.tracking_number, vehicle.tracking_number}
     assert listed(status="fixed") == {at_wrigley.tracking_number}
-    assert listed(ward="44") == {at_wrigley.tracking_number}
-    assert listed(ward="44", status="open") == set()
+    # The vehicle's typed address is placed in ward 44 too (issue 10).
+    assert listed(ward="44") == {at_wrigley.tracking_number, vehicle.tracking_number}
+    assert listed(ward="44", status="open") == {vehicle.tracking_number}
 
 
 def test_home_puts_the_listed_requests_with_a_point_on_the_map(client, pothole):
     import json
 
     request = file_pothole(pothole)
-    file_pothole(pothole, location=services.Location(address="No point here"))
+    # A request stored before civic311 geocoded addresses has no point (until the backfill).
+    old = file_pothole(pothole, location=services.Location(address="5800 N Broadway"))
+    ServiceRequest.objects.filter(pk=old.pk).update(lat=None, long=None)
     html = client.get("/").text
     data = re.search(r'<script id="recent-markers" type="application/json">(.*?)</script>', html)
     markers = json.loads(data.group(1))

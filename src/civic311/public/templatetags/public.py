@@ -1,4 +1,7 @@
-"""Template helpers of the resident site: language links, catalogue words and map tiles."""
+"""Template helpers of the resident site: language links and catalogue words.
+
+The map helpers both sites use are in core/templatetags/citymap.py.
+"""
 
 from __future__ import annotations
 
@@ -48,9 +51,3 @@ def localized(row: Translated, field: str) -> str:
 def searchable(service: Service) -> str:
     """What the service list's live search matches, in English and the page's language."""
     return selectors.searchable(service)
-
-
-@register.simple_tag
-def map_tile_url() -> str:
-    """The map tile address template (CIVIC311_MAP_TILE_URL); empty means no tiles."""
-    return settings.CIVIC311.map_tile_url

@@ -15,7 +15,16 @@
       copied: "Copied.",
       copyFailed: "Select the number and copy it.",
       tooMany: "Only {n} more photo(s) can be attached.",
-      open: "Open"
+      open: "Open",
+      pinNear: "Pin placed at {place}.",
+      pinBack: "The pin went back to where it was.",
+      foundPin: "The place found for the address",
+      several: "{n} places match. Choose one from the list.",
+      typeFirst: "Type an address or an intersection first.",
+      searching: "Searching…",
+      searchFailed: "The search is not available just now; place the pin on the map, or send the address as typed.",
+      pinStays: "The pin is still at {place}. Press Search to move it to the address you typed.",
+      confirmed: "Pin placed at {place}. You can drag it to the exact spot."
     },
     es: {
       pinAt: "Marcador colocado en {lat}, {long}.",
@@ -26,7 +35,16 @@
       copied: "Copiado.",
       copyFailed: "Seleccione el número y cópielo.",
       tooMany: "Solo se pueden adjuntar {n} foto(s) más.",
-      open: "Abierta"
+      open: "Abierta",
+      pinNear: "Marcador colocado en {place}.",
+      pinBack: "El marcador volvió a donde estaba.",
+      foundPin: "El lugar encontrado para la dirección",
+      several: "{n} lugares coinciden. Elija uno de la lista.",
+      typeFirst: "Escriba primero una dirección o un cruce de calles.",
+      searching: "Buscando…",
+      searchFailed: "La búsqueda no está disponible ahora; coloque el marcador en el mapa o envíe la dirección tal como la escribió.",
+      pinStays: "El marcador sigue en {place}. Pulse Buscar para moverlo a la dirección que escribió.",
+      confirmed: "Marcador colocado en {place}. Puede arrastrarlo al lugar exacto."
     }
   };
   function t(key, values) {
@@ -35,12 +53,10 @@
     return text;
   }
 
+  /* Tiles from the settings, or the city's own base map when there are none or they fail
+     (core/static/civic311/citymap.js, shared with the back office). */
   function tiles(map, element) {
-    var url = element.getAttribute("data-tiles");
-    if (!url || !window.L) { return; }
-    var attribution = url.indexOf("openstreetmap.org") >= 0
-      ? '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>' : "";
-    window.L.tileLayer(url, { maxZoom: 19, attribution: attribution }).addTo(map);
+    if (window.CityMap) { window.CityMap.tiles(map, element); }
   }
 
   function newMap(element, centre, zoom) {
@@ -50,24 +66,52 @@
     return map;
   }
 
-  /* Report form: place a pin by click, drag, "use my location" or the map's centre. */
+  /* Ask /places.json (the address search's endpoint); `done` gets the answer, or null when
+     the server cannot be reached (then the server's own checks on submit are the word). */
+  function askPlaces(url, params, done) {
+    var query = Object.keys(params).map(function (name) {
+      return encodeURIComponent(name) + "=" + encodeURIComponent(params[name]);
+    }).join("&");
+    var request = new XMLHttpRequest();
+    request.open("GET", url + "?" + query);
+    request.setRequestHeader("Accept", "application/json");
+    request.onload = function () {
+      var answer = null;
+      try { answer = JSON.parse(request.responseText); } catch (error) { answer = null; }
+      done(request.status === 200 || request.status === 400 ? answer : null);
+    };
+    request.onerror = function () { done(null); };
+    request.send();
+  }
+
+  /* Report form: place a pin by address search, click, drag, "use my location" or the map's
+     centre. A pin outside the city goes back to where it was (the server refuses it too). */
   function locationPicker() {
     var box = document.querySelector("[data-location-picker]");
     var element = document.getElementById("location-map");
+    var search = document.querySelector("[data-address-search]");
     if (!box || !element || !window.L) { return; }
     var latInput = document.getElementById("id_lat");
     var longInput = document.getElementById("id_long");
     var status = box.querySelector("[data-pin-status]");
+    var placesUrl = search ? search.getAttribute("data-places-url") : "";
     box.hidden = false;
     var hasPin = latInput.value && longInput.value;
     var start = hasPin ? [parseFloat(latInput.value), parseFloat(longInput.value)] : CHICAGO;
     var map = newMap(element, start, hasPin ? 16 : 11);
     var marker = null;
+    var kept = hasPin ? window.L.latLng(start[0], start[1]) : null;  // the last pin in the city
+    var checks = 0;
 
-    function place(latlng, announce) {
-      var lat = latlng.lat.toFixed(6), long = latlng.lng.toFixed(6);
-      latInput.value = lat;
-      longInput.value = long;
+    function setPin(latlng) {
+      if (!latlng) {
+        if (marker) { map.removeLayer(marker); marker = null; }
+        latInput.value = "";
+        longInput.value = "";
+        return;
+      }
+      latInput.value = latlng.lat.toFixed(6);
+      longInput.value = latlng.lng.toFixed(6);
       if (!marker) {
         var label = element.getAttribute("data-pin-label") || "";
         marker = window.L.marker(latlng, { draggable: true, keyboard: true, alt: label }).addTo(map);
@@ -75,19 +119,55 @@
       } else {
         marker.setLatLng(latlng);
       }
-      if (announce) { status.textContent = t("pinAt", { lat: lat, long: long }); }
     }
-    if (hasPin) { place(window.L.latLng(start[0], start[1]), false); }
+
+    /* A pin placed by hand: shown at once, then checked; outside the city it goes back. */
+    function place(latlng, announce) {
+      setPin(latlng);
+      if (announce) { status.textContent = t("pinAt", { lat: latInput.value, long: longInput.value }); }
+      if (!placesUrl) { kept = latlng; return; }
+      var check = ++checks;
+      askPlaces(placesUrl, { lat: latInput.value, long: longInput.value }, function (answer) {
+        if (check !== checks) { return; }  // a later pin has been placed since
+        if (answer && answer.outside_city) {
+          setPin(kept);
+          status.textContent = answer.message + (kept ? " " + t("pinBack") : "");
+          status.classList.add("pin-status--refused");
+          return;
+        }
+        status.classList.remove("pin-status--refused");
+        kept = latlng;
+        if (answer && answer.place && announce) {
+          status.textContent = t("pinNear", { place: answer.place.label });
+        }
+      });
+    }
+
+    /* A place confirmed from the address search: in the city already, no check needed. */
+    function confirmPlace(found) {
+      checks += 1;
+      kept = window.L.latLng(found.lat, found.long);
+      setPin(kept);
+      map.setView(kept, 17);
+      status.textContent = "";  // the search box announces it
+      status.classList.remove("pin-status--refused");
+    }
+
+    if (hasPin) { setPin(kept); }
     map.on("click", function (event) { place(event.latlng, true); });
     box.querySelector("[data-pin-centre]").addEventListener("click", function () {
       place(map.getCenter(), true);
     });
     box.querySelector("[data-pin-clear]").addEventListener("click", function () {
-      if (marker) { map.removeLayer(marker); marker = null; }
-      latInput.value = "";
-      longInput.value = "";
+      checks += 1;
+      kept = null;
+      setPin(null);
       status.textContent = t("pinCleared");
+      status.classList.remove("pin-status--refused");
     });
+    if (search) {
+      addressSearch(search, map, confirmPlace);
+    }
     var locate = box.querySelector("[data-locate]");
     if (!navigator.geolocation) { locate.hidden = true; return; }
     locate.addEventListener("click", function () {
@@ -100,12 +180,102 @@
     });
   }
 
+  /* Report form: the address box searches (button or Enter), shows the match on the map to
+     confirm, offers a short list when several match, and says so when none does. What was
+     typed is never changed until the resident confirms a place. */
+  function addressSearch(box, map, confirmPlace) {
+    var input = box.querySelector("input");
+    var button = box.querySelector("[data-address-search-button]");
+    var status = box.querySelector("[data-address-status]");
+    var choices = box.querySelector("[data-address-choices]");
+    var confirm = box.querySelector("[data-address-confirm]");
+    var url = box.getAttribute("data-places-url");
+    var preview = null;
+    var confirmed = null;  // the address a search filled in, while the pin is its place
+    button.hidden = false;
+
+    function reset() {
+      choices.hidden = true;
+      choices.querySelector("ul").textContent = "";
+      confirm.hidden = true;
+      if (preview) { map.removeLayer(preview); preview = null; }
+    }
+
+    function show(found) {
+      reset();
+      var point = window.L.latLng(found.lat, found.long);
+      preview = window.L.marker(point, { keyboard: false, opacity: 0.7, alt: t("foundPin") }).addTo(map);
+      map.setView(point, 17);
+      confirm.querySelector("[data-address-found]").textContent = found.label;
+      confirm.hidden = false;
+      confirm.found = found;
+      status.textContent = "";  // the question is read with the focused button (aria-describedby)
+      confirm.querySelector("[data-address-yes]").focus();
+    }
+
+    function list(places) {
+      reset();
+      var items = choices.querySelector("ul");
+      places.forEach(function (found) {
+        var item = document.createElement("li");
+        var choice = document.createElement("button");
+        choice.type = "button";
+        choice.className = "button";
+        choice.textContent = found.label;
+        choice.addEventListener("click", function () { show(found); });
+        item.appendChild(choice);
+        items.appendChild(item);
+      });
+      choices.hidden = false;
+      status.textContent = t("several", { n: places.length });
+      items.querySelector("button").focus();
+    }
+
+    function run() {
+      var text = input.value.trim();
+      reset();
+      if (!text) { status.textContent = t("typeFirst"); input.focus(); return; }
+      status.textContent = t("searching");
+      askPlaces(url, { q: text }, function (answer) {
+        if (!answer) { status.textContent = t("searchFailed"); return; }
+        if (answer.error) { status.textContent = answer.error; return; }
+        if (!answer.places.length) { status.textContent = answer.message; input.focus(); return; }
+        if (answer.places.length === 1) { show(answer.places[0]); } else { list(answer.places); }
+      });
+    }
+
+    button.addEventListener("click", run);
+    input.addEventListener("keydown", function (event) {
+      if (event.key === "Enter") { event.preventDefault(); run(); }
+    });
+    input.addEventListener("input", function () {
+      // A new address typed over a searched one: the pin stays (it wins on sending), so say so.
+      if (confirmed !== null && input.value.trim() !== confirmed.address) {
+        status.textContent = t("pinStays", { place: confirmed.label });
+        confirmed = null;
+      }
+    });
+    confirm.querySelector("[data-address-yes]").addEventListener("click", function () {
+      var found = confirm.found;
+      reset();
+      input.value = found.address;
+      confirmed = found;
+      confirmPlace(found);
+      status.textContent = t("confirmed", { place: found.label });
+    });
+    confirm.querySelector("[data-address-no]").addEventListener("click", function () {
+      reset();
+      status.textContent = "";
+      input.focus();
+    });
+  }
+
   /* Home: the recent requests on a map (redrawn when htmx swaps the list). */
   var recentMap = null;
   function recentRequestsMap() {
     var element = document.getElementById("recent-map");
     var data = document.getElementById("recent-markers");
-    if (!element || !data || !window.L) { return; }
+    if (!element || !data || !window.L || !window.CityMap) { return; }
     if (recentMap) { recentMap.remove(); recentMap = null; }
     var markers = JSON.parse(data.textContent);
     recentMap = newMap(element, CHICAGO, 10);
@@ -118,9 +288,11 @@
       popup.appendChild(link);
       popup.appendChild(document.createElement("br"));
       popup.appendChild(document.createTextNode(item.status));
-      window.L.marker([item.lat, item.long], { alt: item.title }).addTo(recentMap).bindPopup(popup);
+      window.CityMap.pin([item.lat, item.long], { group: item.group, title: item.title })
+        .addTo(recentMap).bindPopup(popup);
       bounds.push([item.lat, item.long]);
     });
+    window.CityMap.legend(element);
     if (bounds.length > 1) { recentMap.fitBounds(bounds, { padding: [20, 20], maxZoom: 15 }); }
     else if (bounds.length === 1) { recentMap.setView(bounds[0], 15); }
   }
@@ -128,10 +300,11 @@
   /* Tracker: where the problem is. */
   function requestMap() {
     var element = document.getElementById("request-map");
-    if (!element || !window.L) { return; }
+    if (!element || !window.L || !window.CityMap) { return; }
     var point = [parseFloat(element.getAttribute("data-lat")), parseFloat(element.getAttribute("data-long"))];
     var map = newMap(element, point, 16);
-    window.L.marker(point, { keyboard: false, alt: "" }).addTo(map);
+    window.CityMap.pin(point, { group: element.getAttribute("data-status-group"), title: element.getAttribute("data-pin-title"), keyboard: false }).addTo(map);
+    window.CityMap.legend(element);
   }
 
   /* Photos: previews of the chosen files, and a count check before upload. */
