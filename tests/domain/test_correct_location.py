@@ -197,3 +197,15 @@ def test_only_a_point_staff_set_beside_an_address_teaches_the_geocoder(pothole, 
         -87.65560,
         "staff",
     )
+
+
+def test_moving_only_the_pin_says_from_which_point_to_which(pothole, supervisor):
+    request = file(pothole)
+
+    services.correct_location(
+        request, lat=41.88400, long=-87.63180, address="121 N LaSalle St", actor=supervisor
+    )
+
+    [event] = corrections(request)
+    assert event.from_value == "121 N LaSalle St at 41.88370, -87.63250 (ward 42)"
+    assert event.to_value == "121 N LaSalle St at 41.88400, -87.63180 (ward 42)"

@@ -747,8 +747,14 @@ def correct_location(
     with transaction.atomic():
         locked = _lock(request)
         _authorize(actor, locked, "correct_location")
-        before = _place_words(locked.address, locked.lat, locked.long, locked.ward_id)
-        after = _place_words(located.address, located.lat, located.long, located.ward)
+        # Only the pin moved: the words name the points, or "from X to X" would say nothing.
+        with_point = located.address == locked.address
+        before = _place_words(
+            locked.address, locked.lat, locked.long, locked.ward_id, with_point=with_point
+        )
+        after = _place_words(
+            located.address, located.lat, located.long, located.ward, with_point=with_point
+        )
         if (locked.lat, locked.long, locked.address) == (
             located.lat,
             located.long,
@@ -810,11 +816,19 @@ def _move_to(request: ServiceRequest, located: places.Located) -> None:
     request.address_derived = located.address_derived
 
 
-def _place_words(address: str, lat: float | None, long: float | None, ward: int | None) -> str:
-    """A place as the timeline says it: "933 W Fullerton Ave (ward 43)"."""
-    where = address or "no location"
-    if not address and lat is not None and long is not None:
-        where = places.point_address(lat, long)
+def _place_words(
+    address: str,
+    lat: float | None,
+    long: float | None,
+    ward: int | None,
+    *,
+    with_point: bool = False,
+) -> str:
+    """A place as the timeline says it: "933 W Fullerton Ave (ward 43)", or "… at 41.9, -87.6"."""
+    point = places.point_address(lat, long) if lat is not None and long is not None else ""
+    where = address or point or "no location"
+    if with_point and address and point:
+        where = f"{address} at {point}"
     return f"{where} (ward {ward})" if ward is not None else where
 
 
