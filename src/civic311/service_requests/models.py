@@ -117,6 +117,8 @@ class ServiceRequest(models.Model):
             ),
             # Intake's "already reported nearby?": same service, recent, inside a lat box.
             models.Index(fields=["service", "status", "lat"], name="sr_service_status_lat"),
+            # "Requests near an address" on the home page: a lat/long box around the place.
+            models.Index(fields=["lat", "long"], name="sr_lat_long"),
             # Caller lookup by address: one street newest first, or one block of it.
             models.Index(fields=["street_key", "requested_datetime"], name="sr_street_requested"),
             models.Index(
