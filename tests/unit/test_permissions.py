@@ -71,3 +71,15 @@ def test_refusals_say_why():
         check(nobody, Action.FILE)
     with pytest.raises(PermissionDenied, match="as department"):
         check(cdot, Action.REOPEN, in_cdot_ward42)
+
+
+def test_staff_correct_the_location_of_requests_in_their_scope_only():
+    assert allows(operator, Action.CORRECT_LOCATION, in_water_ward44)  # callers city-wide
+    assert allows(ward42, Action.CORRECT_LOCATION, in_cdot_ward42)
+    assert not allows(ward42, Action.CORRECT_LOCATION, in_water_ward44)
+    assert allows(cdot, Action.CORRECT_LOCATION, in_cdot_ward42)
+    assert not allows(cdot, Action.CORRECT_LOCATION, in_water_ward44)
+    assert allows(supervisor, Action.CORRECT_LOCATION, in_water_ward44)
+    assert not allows(nobody, Action.CORRECT_LOCATION, in_cdot_ward42)
+    with pytest.raises(PermissionDenied, match="may not correct the location of this request"):
+        check(cdot, Action.CORRECT_LOCATION, in_water_ward44)

@@ -66,6 +66,45 @@ def test_operator_intake_offers_the_nearby_request_and_adds_the_caller_to_it(pag
     assert existing.repeat_reports.get().phone == "312-555-0142"
 
 
+def test_a_phone_callers_address_alone_gets_the_nearby_check_and_lands_in_its_ward_queue(
+    page, chromium, pothole
+):
+    existing = file(pothole)
+    make_staff("operator", "operator")
+    make_staff("ward42", "ward_office", ward=42)
+    log_in(page, "operator")
+    page.get_by_role("link", name="File a new request").click()
+    page.wait_for_function("() => window.htmx && window.L")
+    page.get_by_label("Service (required)").select_option(label="Pothole in Street")
+    page.get_by_label("Where is the pothole located? (required)").select_option("TRAFFIC")
+    page.get_by_label("Address").fill("125 N LaSalle St")  # no point: the caller is on the phone
+    page.get_by_label("Caller's first name").fill("Bo")
+    page.get_by_label("Caller's phone").fill("312-555-0142")
+    page.get_by_role("button", name="File request").click()
+
+    nearby = page.get_by_role("region", name="Already reported nearby?")
+    expect(nearby).to_contain_text(existing.tracking_number)
+    expect(page.locator("#located")).to_have_text("Located: 125 N LaSalle St, ward 42")
+    assert page.get_by_label("Latitude").input_value().startswith("41.88")
+    assert page.get_by_label("Caller's phone").input_value() == "312-555-0142"
+    assert [v["id"] for v in serious_axe_violations(page)] == []
+    page.get_by_label("Caller's first name").press("Enter")  # checks again; adds to nothing
+    expect(nearby).to_contain_text(existing.tracking_number)
+    assert existing.repeat_reports.count() == 0 and ServiceRequest.objects.count() == 1
+    nearby.get_by_role("button", name="File as a new request anyway").click()
+
+    page.wait_for_url("**/staff/requests/*/")
+    expect(page.locator("main")).to_contain_text("Give the caller this number")
+    filed = ServiceRequest.objects.exclude(pk=existing.pk).get()
+    assert filed.ward_id == 42 and filed.channel == "phone"
+    ward_office = chromium.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    ward_office.base = page.base
+    log_in(ward_office, "ward42")
+    ward_office.get_by_role("link", name="Ward 42").click()
+    expect(ward_office.locator("table")).to_contain_text(filed.tracking_number)
+    ward_office.context.close()
+
+
 def test_ward_office_queue_shows_its_ward_only_and_works_on_a_phone(page, pothole):
     in_ward = file(pothole)
     elsewhere = file(pothole, where=WRIGLEY_FIELD)

@@ -28,6 +28,7 @@ class Action(StrEnum):
     REOPEN = "reopen"
     ASSIGN = "assign"
     BE_ASSIGNED = "be_assigned"
+    CORRECT_LOCATION = "correct_location"  # move a request's point (internal, ward may change)
     SEE_STATUS_CALLS = "see_status_calls"
 
 
@@ -40,8 +41,8 @@ _ANYWHERE = {
 }
 # Actions on a request inside the staff member's own ward or departments.
 _IN_SCOPE = {
-    "operator": {Action.INTERNAL_NOTE},
-    "ward_office": {Action.VIEW, Action.QUEUE, Action.INTERNAL_NOTE},
+    "operator": {Action.INTERNAL_NOTE, Action.CORRECT_LOCATION},
+    "ward_office": {Action.VIEW, Action.QUEUE, Action.INTERNAL_NOTE, Action.CORRECT_LOCATION},
     "department": {
         Action.QUEUE,
         Action.INTERNAL_NOTE,
@@ -50,6 +51,7 @@ _IN_SCOPE = {
         Action.TRANSFER,
         Action.MARK_DUPLICATE,
         Action.BE_ASSIGNED,
+        Action.CORRECT_LOCATION,
     },
     "supervisor": {
         Action.QUEUE,
@@ -61,6 +63,7 @@ _IN_SCOPE = {
         Action.REOPEN,
         Action.ASSIGN,
         Action.BE_ASSIGNED,
+        Action.CORRECT_LOCATION,
     },
 }
 # Operators serve any caller about any request, so their scope is the whole city.
@@ -135,6 +138,7 @@ def _words(action: str) -> str:
         Action.REOPEN: "reopen",
         Action.ASSIGN: "assign",
         Action.BE_ASSIGNED: "be assigned",
+        Action.CORRECT_LOCATION: "correct the location of",
         Action.SEE_STATUS_CALLS: "see status-call counts",
     }
     return words.get(action, action)

@@ -725,3 +725,117 @@ def _append(
 
 def _save(request: ServiceRequest) -> None:
     request.save()
+
+
+# --- correcting where a request is ------------------------------------------------
+
+
+def correct_location(
+    request: ServiceRequest,
+    *,
+    lat: float | None,
+    long: float | None,
+    address: str,
+    actor: User | None,
+) -> ServiceRequest:
+    """Move a request to where staff say it is (a typed address or a point); internal event.
+
+    The ward follows the new point, so the request moves to that ward's queue; the
+    department stays (moving work between departments is a transfer, said in public).
+    """
+    located = _locate_correction(lat=lat, long=long, address=address.strip())
+    with transaction.atomic():
+        locked = _lock(request)
+        _authorize(actor, locked, "correct_location")
+        # Only the pin moved: the words name the points, or "from X to X" would say nothing.
+        with_point = located.address == locked.address
+        before = _place_words(
+            locked.address, locked.lat, locked.long, locked.ward_id, with_point=with_point
+        )
+        after = _place_words(
+            located.address, located.lat, located.long, located.ward, with_point=with_point
+        )
+        if (locked.lat, locked.long, locked.address) == (
+            located.lat,
+            located.long,
+            located.address,
+        ):
+            raise InvalidTransition(f"The request is already at {after}.")
+        details = {"from": _place_details(locked), "precision": str(located.precision)}
+        _move_to(locked, located)
+        details["to"] = _place_details(locked)
+        # Internal: a resident sees the new address, never the back office's correction.
+        _append(
+            locked,
+            Event.LOCATION_CORRECTED,
+            f"Location corrected from {before} to {after}",
+            actor=actor,
+            from_value=before,
+            to_value=after,
+            details=details,
+            is_public=False,
+        )
+        _save(locked)
+        if lat is not None and not located.address_derived:
+            # Staff put this address at this point themselves: a confirmation worth learning.
+            # (An address alone was placed by the geocoder: learning from it would be circular.)
+            places.confirm_point(
+                address=located.address, lat=located.lat, long=located.long, source="staff"
+            )
+    return locked
+
+
+def _locate_correction(*, lat: float | None, long: float | None, address: str) -> places.Located:
+    """Where the correction puts the request; read before the write lock (it may call out)."""
+    if lat is None and long is None and not address:
+        raise ValidationFailed({"address": "Give the address or pick the point on the map."})
+    _check_point(Location(lat=lat, long=long, address=address))
+    located = places.locate(address=address, lat=lat, long=long)
+    if located.ward is None and lookup.has_boundaries():
+        raise ValidationFailed({"location": OUTSIDE_THE_CITY})
+    if not located.address:  # no street near the point: filed under its coordinates, as at filing
+        coordinates = places.point_address(located.lat, located.long)
+        located = replace(located, address=coordinates, address_derived=True)
+    return located
+
+
+def _move_to(request: ServiceRequest, located: places.Located) -> None:
+    """Set every stored fact about the place from `located` (no save)."""
+    if located.address != request.address:
+        # Chicago's address id and the ZIP code named the old address, not the new one.
+        request.address_id = ""
+        request.zipcode = located.zipcode
+    key = address_key(located.address)
+    request.address = located.address
+    request.street_key = key.street
+    request.address_block = key.block if key.street else None  # coordinates name no block
+    request.lat = located.lat
+    request.long = located.long
+    request.ward_id = located.ward
+    request.location_precision = str(located.precision)
+    request.address_derived = located.address_derived
+
+
+def _place_words(
+    address: str,
+    lat: float | None,
+    long: float | None,
+    ward: int | None,
+    *,
+    with_point: bool = False,
+) -> str:
+    """A place as the timeline says it: "933 W Fullerton Ave (ward 43)", or "… at 41.9, -87.6"."""
+    point = places.point_address(lat, long) if lat is not None and long is not None else ""
+    where = address or point or "no location"
+    if with_point and address and point:
+        where = f"{address} at {point}"
+    return f"{where} (ward {ward})" if ward is not None else where
+
+
+def _place_details(request: ServiceRequest) -> dict[str, Any]:
+    return {
+        "address": request.address,
+        "lat": request.lat,
+        "long": request.long,
+        "ward": request.ward_id,
+    }

@@ -6,6 +6,7 @@ from django import forms
 
 from civic311.catalog.models import Department, Service, ServiceAttribute
 from civic311.geo.models import Ward
+from civic311.geo.services import Located
 from civic311.service_requests import workflow
 from civic311.service_requests.services import Location, Requester
 
@@ -34,6 +35,9 @@ class IntakeForm(forms.Form):
     )
     lat = forms.FloatField(required=False, label="Latitude", widget=forms.TextInput)
     long = forms.FloatField(required=False, label="Longitude", widget=forms.TextInput)
+    # The address the point above was found for; when the operator then retypes the
+    # address, that point is stale and the new address is located instead.
+    located_address = forms.CharField(max_length=300, required=False, widget=forms.HiddenInput)
     description = forms.CharField(
         required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -77,10 +81,28 @@ class IntakeForm(forms.Form):
                 answers[name.removeprefix(ATTRIBUTE_PREFIX)] = [v for v in raw if v]
         return answers
 
-    def location(self) -> Location:
-        """Where the problem is."""
+    def point(self) -> tuple[float, float] | None:
+        """The point the operator gave or confirmed, unless it was found for another address."""
         data = self.cleaned_data
-        return Location(lat=data.get("lat"), long=data.get("long"), address=data["address"])
+        if data.get("lat") is None or data.get("long") is None or self.point_is_stale():
+            return None
+        return data["lat"], data["long"]
+
+    def point_is_stale(self) -> bool:
+        """True when the point was found for an address the operator has since retyped."""
+        found_for = self.cleaned_data.get("located_address")
+        return bool(found_for) and found_for != self.cleaned_data.get("address")
+
+    def location(self, place: Located) -> Location:
+        """Where the problem is: the operator's point, or the address the geocoder placed.
+
+        A point found for the address is left for filing to find again, so the request
+        records how precisely the geocoder placed it (address, intersection, block, street).
+        """
+        typed = "" if place.address_derived else place.address
+        if typed and self.cleaned_data.get("located_address") == typed:
+            return Location(address=typed)
+        return Location(lat=place.lat, long=place.long, address=typed)
 
     def requester(self) -> Requester:
         """The caller's private contact."""
@@ -291,3 +313,24 @@ class BulkForm(forms.Form):
             ("", "No one"),
             *[(str(u.pk), u.get_full_name() or u.get_username()) for u in staff],
         ]
+
+
+class LocationForm(forms.Form):
+    """Move a request to where it really is: a typed address, or a point (typed or clicked)."""
+
+    address = forms.CharField(
+        max_length=300,
+        required=False,
+        label="Correct address",
+    )
+    lat = forms.FloatField(required=False, label="Latitude", widget=forms.TextInput)
+    long = forms.FloatField(required=False, label="Longitude", widget=forms.TextInput)
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        lat, long = cleaned.get("lat"), cleaned.get("long")
+        if (lat is None) != (long is None):
+            raise forms.ValidationError("Give both latitude and longitude, or neither.")
+        if lat is None and not cleaned.get("address") and not self.errors:
+            raise forms.ValidationError("Give the address or pick the point on the map.")
+        return cleaned

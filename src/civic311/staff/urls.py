@@ -29,5 +29,6 @@ urlpatterns = [
     path("requests/<str:number>/duplicate/", views.mark_duplicate, name="request-duplicate"),
     path("requests/<str:number>/reopen/", views.reopen, name="request-reopen"),
     path("requests/<str:number>/assign/", views.assign, name="request-assign"),
+    path("requests/<str:number>/location/", views.correct_location, name="request-location"),
     path("status-calls/", views.status_calls, name="status-calls"),
 ]

@@ -12,7 +12,7 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -22,12 +22,13 @@ from civic311.accounts.permissions import Action
 from civic311.accounts.selectors import assignable_staff, authorize, may, scope_of
 from civic311.catalog.models import Department, Service
 from civic311.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
+from civic311.geo import services as places
 from civic311.geo.models import Ward
 from civic311.media.services import prepare_photos
 from civic311.service_requests import bulk, services
 from civic311.service_requests import selectors as request_selectors
 from civic311.service_requests.models import Channel, ServiceRequest
-from civic311.staff import forms, history, selectors
+from civic311.staff import forms, history, placing, selectors
 from civic311.staff import services as staff_services
 from civic311.staff.answers import answers_in_words
 
@@ -86,29 +87,72 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @staff_only
 def intake(request: HttpRequest) -> HttpResponse:
-    """File a caller's or visitor's report, after checking for the same problem nearby."""
+    """File a caller's or visitor's report: locate it, check for the same problem nearby, file."""
     authorize(request.user, Action.FILE)
-    data = request.POST if request.method == "POST" else None
+    data = request.POST.copy() if request.method == "POST" else None
     service = _chosen_service(request)
     form = forms.IntakeForm(data, service=service)
-    context = {"form": form, "nearby": []}
+    context = {"form": form, "nearby": [], "choices": [], "place": None}
     if data is None or not form.is_valid():
         return render(request, "staff/intake.html", context)
-    channel = _intake_channel(request)
     if data.get("add_to"):
-        return _add_caller(request, form, data["add_to"], channel)
-    location = form.location()
-    if location.lat is not None and not data.get("file_anyway"):
+        return _add_caller(request, form, data["add_to"], _intake_channel(request))
+    try:
+        place = _place(form, data)
+    except ValidationFailed as exc:
+        _form_errors(form, exc)
+        return render(request, "staff/intake.html", context, status=400)
+    if isinstance(place, list):  # several places match what the caller said: the operator picks
+        context["choices"] = place
+        return render(request, "staff/intake.html", context)
+    # Show the located point in the form, so what is posted again (file anyway) is the same.
+    form = _with_point(data, place, service)
+    context.update(form=form, place=place)
+    if not data.get("file_anyway"):
         context["nearby"] = selectors.nearby_open_requests(
-            service_id=form.cleaned_data["service"].pk, lat=location.lat, long=location.long
+            service_id=form.cleaned_data["service"].pk, lat=place.lat, long=place.long
         )
         if context["nearby"]:
             return render(request, "staff/intake.html", context)
+    return _file(request, form, place, context)
+
+
+def _place(form: forms.IntakeForm, data: QueryDict) -> places.Located | list[places.Located]:
+    """Locate the call, writing back into `data` the address the point was found for."""
+    picked = placing.chosen(data.get("place", ""))
+    if picked is not None:
+        lat, long, address = picked
+        _set(data, address=address, located_address=address)
+        return placing.place_call(address=address, point=(lat, long))
+    address, point = form.cleaned_data["address"], form.point()
+    if point is None:  # none given, or found for an address the operator has since retyped
+        _set(data, lat="", long="", located_address="")
+    found = placing.place_call(address=address, point=point)
+    if point is None and not isinstance(found, list):
+        data["located_address"] = address
+    return found
+
+
+def _set(data: QueryDict, **values: str) -> None:
+    """Replace fields of posted data (QueryDict.update would add a second value instead)."""
+    for name, value in values.items():
+        data[name] = value
+
+
+def _with_point(data: QueryDict, place: places.Located, service) -> forms.IntakeForm:
+    """The intake form again, bound to the located point, so posting it again files there."""
+    _set(data, lat=f"{place.lat:.6f}", long=f"{place.long:.6f}")
+    form = forms.IntakeForm(data, service=service)
+    form.is_valid()
+    return form
+
+
+def _file(request: HttpRequest, form, place: places.Located, context: dict) -> HttpResponse:
     try:
         filed = services.submit_request(
             service=form.cleaned_data["service"],
-            channel=channel,
-            location=location,
+            channel=_intake_channel(request),
+            location=form.location(place),
             description=form.cleaned_data["description"],
             attributes=form.answers(),
             requester=form.requester(),
@@ -312,6 +356,10 @@ def _bulk_messages(request, result: bulk.BulkResult) -> None:
 def request_detail(request: HttpRequest, number: str) -> HttpResponse:
     """Everything about one request, and what this staff member may do to it."""
     sr = _visible_request(request, number)
+    return render(request, "staff/request.html", _detail_context(request, sr))
+
+
+def _detail_context(request: HttpRequest, sr: ServiceRequest, **forms_shown) -> dict:
     target = _target(sr)
     staff = list(assignable_staff(sr.department_id))
     can = {
@@ -324,29 +372,76 @@ def request_detail(request: HttpRequest, number: str) -> HttpResponse:
             Action.ASSIGN,
             Action.INTERNAL_NOTE,
             Action.PUBLIC_NOTE,
+            Action.CORRECT_LOCATION,
         )
     }
-    return render(
+    return {
+        "sr": sr,
+        "history": _history(sr),
+        "can": {str(k): v for k, v in can.items()},
+        "repeat_reports": sr.repeat_reports.all(),
+        "answers": answers_in_words(sr.service_id, sr.attributes),
+        "photos": sr.photos.select_related("event").order_by("created_at", "id"),
+        "status_form": forms.StatusForm(current=sr.status, auto_id="status_%s"),
+        "note_form": forms.NoteForm(auto_id="note_%s"),
+        "transfer_form": forms.TransferForm(auto_id="transfer_%s"),
+        "duplicate_form": forms.DuplicateForm(auto_id="duplicate_%s"),
+        "reopen_form": forms.ReopenForm(auto_id="reopen_%s"),
+        "assign_form": forms.AssignForm(
+            staff=staff, initial={"to_user": sr.assigned_to_id or ""}, auto_id="assign_%s"
+        ),
+        # The address is kept when staff only click the map: most corrections move the point.
+        "location_form": forms.LocationForm(initial={"address": sr.address}, auto_id="location_%s"),
+        "overdue": selectors.is_overdue(sr),
+        **forms_shown,
+    }
+
+
+@staff_only
+@require_POST
+def correct_location(request: HttpRequest, number: str) -> HttpResponse:
+    """Move the request's point to where staff say it is; errors stay next to the fields."""
+    sr = _visible_request(request, number)
+    data = request.POST.copy()
+    picked = placing.chosen(data.get("place", ""))
+    if picked is not None:
+        _set(data, lat=str(picked[0]), long=str(picked[1]), address=picked[2])
+    form = forms.LocationForm(data, auto_id="location_%s")
+    choices: list[places.Located] = []
+    if form.is_valid():
+        try:
+            choices = _correction_choices(form)
+            if not choices:
+                moved = services.correct_location(sr, actor=request.user, **form.cleaned_data)
+                return _corrected(request, moved)
+        except ValidationFailed as exc:
+            _form_errors(form, exc)
+        except DomainError as exc:
+            if isinstance(exc, PermissionDenied):
+                raise
+            form.add_error(None, exc.message)
+    context = _detail_context(request, sr, location_form=form, location_choices=choices)
+    return render(request, "staff/request.html", context, status=200 if choices else 400)
+
+
+def _corrected(request: HttpRequest, moved: ServiceRequest) -> HttpResponse:
+    """Back to the request, or home when the new ward is outside this ward office's."""
+    if may(request.user, Action.VIEW, **_target(moved)):
+        messages.success(request, "Location corrected.")
+        return redirect("staff:request", number=moved.tracking_number)
+    messages.success(
         request,
-        "staff/request.html",
-        {
-            "sr": sr,
-            "history": _history(sr),
-            "can": {str(k): v for k, v in can.items()},
-            "repeat_reports": sr.repeat_reports.all(),
-            "answers": answers_in_words(sr.service_id, sr.attributes),
-            "photos": sr.photos.select_related("event").order_by("created_at", "id"),
-            "status_form": forms.StatusForm(current=sr.status, auto_id="status_%s"),
-            "note_form": forms.NoteForm(auto_id="note_%s"),
-            "transfer_form": forms.TransferForm(auto_id="transfer_%s"),
-            "duplicate_form": forms.DuplicateForm(auto_id="duplicate_%s"),
-            "reopen_form": forms.ReopenForm(auto_id="reopen_%s"),
-            "assign_form": forms.AssignForm(
-                staff=staff, initial={"to_user": sr.assigned_to_id or ""}, auto_id="assign_%s"
-            ),
-            "overdue": selectors.is_overdue(sr),
-        },
+        f"Location corrected: {moved.tracking_number} is now in ward {moved.ward_id}, "
+        "outside your ward, and left your queue.",
     )
+    return redirect("staff:home")
+
+
+def _correction_choices(form: forms.LocationForm) -> list[places.Located]:
+    """The short list when staff typed an address (no point) that names several places."""
+    if form.cleaned_data["lat"] is not None:
+        return []
+    return placing.several_places(form.cleaned_data["address"])
 
 
 @staff_only

@@ -3,6 +3,7 @@
 from django import template
 
 from civic311.service_requests import timeline
+from civic311.staff import placing
 from civic311.staff.selectors import is_overdue
 
 register = template.Library()
@@ -30,3 +31,9 @@ def channel_words(channel: str) -> str:
 def get_item(mapping: dict, key: str):
     """mapping[key] in a template (0 when missing)."""
     return mapping.get(key, 0)
+
+
+@register.filter
+def place_choice(place) -> str:
+    """What the intake's short-list button posts back for one place."""
+    return placing.choice_value(place)

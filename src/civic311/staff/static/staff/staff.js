@@ -27,11 +27,17 @@
       if (marker) marker.setLatLng(p); else marker = placePin(p);
       latInput.value = p.lat.toFixed(6);
       lngInput.value = p.lng.toFixed(6);
+      latInput.dispatchEvent(new Event("input", { bubbles: true }));
     });
   }
   function all() { document.querySelectorAll("[data-map]").forEach(setup); }
   document.addEventListener("DOMContentLoaded", all);
   document.addEventListener("htmx:afterSettle", all);
+  // Intake: a point the operator sets is theirs, not the one found for the typed address.
+  document.addEventListener("input", function (e) {
+    var found = document.getElementById("id_located_address");
+    if (found && (e.target.id === "id_lat" || e.target.id === "id_long")) found.value = "";
+  });
   // "Select all" in queues.
   document.addEventListener("change", function (e) {
     if (e.target.id === "select-all") {
