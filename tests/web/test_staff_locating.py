@@ -8,29 +8,14 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from civic311.geo import lookup
-from civic311.service_requests import services
 from civic311.service_requests.models import ServiceRequest
 from civic311.staff import placing
 from civic311.staff.selectors import haversine_metres
 from tests.conftest import CITY_HALL, LAKE_MICHIGAN, WRIGLEY_FIELD
 from tests.support.pages import visible_text
-from tests.support.staff import PASSWORD, make_staff
+from tests.support.staff import file_pothole, logged_in, make_staff
 
 pytestmark = pytest.mark.django_db
-
-
-def file(pothole, where=CITY_HALL, address="121 N LaSalle St"):
-    return services.submit_request(
-        service=pothole,
-        channel="web",
-        location=services.Location(lat=where[0], long=where[1], address=address),
-        attributes={"WHEREIST": ["CURB"]},
-    )
-
-
-def logged_in(client, user):
-    assert client.login(username=user.username, password=PASSWORD)
-    return client
 
 
 def a_call(pothole, address, **more):
@@ -69,7 +54,7 @@ def test_a_callers_address_alone_files_city_hall_in_ward_42_at_its_point(client,
 
 
 def test_a_callers_address_near_an_open_pothole_offers_it_before_filing(client, pothole):
-    existing = file(pothole)
+    existing = file_pothole(pothole)
     logged_in(client, make_staff("operator", "operator"))
 
     offered = client.post("/staff/intake/", a_call(pothole, "125 N LaSalle St"))
@@ -175,7 +160,7 @@ def test_a_point_the_operator_gave_wins_over_the_typed_address(client, pothole):
 
 
 def test_staff_correct_the_point_and_only_staff_see_the_correction(client, pothole):
-    request = file(pothole)
+    request = file_pothole(pothole)
     number = request.tracking_number
     supervisor = logged_in(client, make_staff("sup", "supervisor", departments=("cdot",)))
 
@@ -204,7 +189,7 @@ def test_staff_correct_the_point_and_only_staff_see_the_correction(client, potho
 
 
 def test_a_wrong_correction_shows_its_error_by_the_field_and_keeps_what_was_typed(client, pothole):
-    request = file(pothole)
+    request = file_pothole(pothole)
     url = f"/staff/requests/{request.tracking_number}/location/"
     logged_in(client, make_staff("cdot", "department", departments=("cdot",)))
 
@@ -226,7 +211,7 @@ def test_a_wrong_correction_shows_its_error_by_the_field_and_keeps_what_was_type
 
 
 def test_staff_out_of_scope_neither_see_the_form_nor_can_forge_it(client, pothole):
-    request = file(pothole)  # CDOT's
+    request = file_pothole(pothole)  # CDOT's
     number = request.tracking_number
     water = logged_in(client, make_staff("water", "department", departments=("water-management",)))
 
@@ -240,7 +225,7 @@ def test_staff_out_of_scope_neither_see_the_form_nor_can_forge_it(client, pothol
 
 
 def test_the_form_keeps_the_address_so_a_point_alone_moves_only_the_pin(client, pothole):
-    request = file(pothole, address="3759 S Ashland Ave")  # a pin far from its address
+    request = file_pothole(pothole, address="3759 S Ashland Ave")  # a pin far from its address
     url = f"/staff/requests/{request.tracking_number}/"
     logged_in(client, make_staff("cdot", "department", departments=("cdot",)))
     page = client.get(url).content.decode()
@@ -257,7 +242,7 @@ def test_the_form_keeps_the_address_so_a_point_alone_moves_only_the_pin(client, 
 
 
 def test_a_correction_to_an_address_on_both_sides_of_madison_asks_which(client, pothole):
-    request = file(pothole)
+    request = file_pothole(pothole)
     url = f"/staff/requests/{request.tracking_number}/location/"
     logged_in(client, make_staff("cdot", "department", departments=("cdot",)))
 
@@ -276,7 +261,7 @@ def test_a_correction_to_an_address_on_both_sides_of_madison_asks_which(client, 
 
 
 def test_a_ward_office_moving_a_request_out_of_its_ward_is_told_where_it_went(client, pothole):
-    request = file(pothole)  # ward 42
+    request = file_pothole(pothole)  # ward 42
     ward42 = logged_in(client, make_staff("ward42", "ward_office", ward=42))
 
     moved = ward42.post(

@@ -12,24 +12,9 @@ from civic311.service_requests import services
 from civic311.service_requests.models import ServiceRequest
 from civic311.staff.models import StatusCall
 from tests.conftest import CITY_HALL, LAKE_MICHIGAN, WRIGLEY_FIELD
-from tests.support.staff import PASSWORD, make_staff
+from tests.support.staff import PASSWORD, file_pothole, logged_in, make_staff
 
 pytestmark = pytest.mark.django_db
-
-
-def file(pothole, where=CITY_HALL, address="121 N LaSalle St", **extra):
-    return services.submit_request(
-        service=pothole,
-        channel="web",
-        location=services.Location(lat=where[0], long=where[1], address=address),
-        attributes={"WHEREIST": ["CURB"]},
-        **extra,
-    )
-
-
-def logged_in(client, user):
-    assert client.login(username=user.username, password=PASSWORD)
-    return client
 
 
 def staff_patterns():
@@ -43,7 +28,7 @@ def staff_patterns():
 
 
 def test_an_anonymous_visitor_gets_the_login_page_for_every_staff_url(client, pothole):
-    request = file(pothole)
+    request = file_pothole(pothole)
     examples = {
         "<str:number>": request.tracking_number,
         "<slug:code>": "cdot",
@@ -83,8 +68,8 @@ def test_logging_in_through_the_form_reaches_the_home_page(client, chicago):
 
 def test_ward_staff_see_only_their_ward(client, pothole):
     ward42 = logged_in(client, make_staff("ward42", "ward_office", ward=42))
-    at_city_hall = file(pothole)
-    at_wrigley = file(pothole, where=WRIGLEY_FIELD)
+    at_city_hall = file_pothole(pothole)
+    at_wrigley = file_pothole(pothole, where=WRIGLEY_FIELD)
     queue = ward42.get("/staff/queues/ward/42/").content.decode()
     assert at_city_hall.tracking_number in queue and at_wrigley.tracking_number not in queue
     assert ward42.get("/staff/queues/ward/44/").status_code == 403
@@ -101,7 +86,7 @@ def test_department_staff_cannot_act_on_another_departments_request_through_the_
     client, pothole
 ):
     water = logged_in(client, make_staff("water", "department", departments=("water-management",)))
-    request = file(pothole)
+    request = file_pothole(pothole)
     number = request.tracking_number
     posts = {
         "status": {"status": "fixed", "public_note": "done"},
@@ -110,7 +95,7 @@ def test_department_staff_cannot_act_on_another_departments_request_through_the_
             "department": Department.objects.get(code="water-management").pk,
             "reason": "mine",
         },
-        "duplicate": {"parent": file(pothole).tracking_number},
+        "duplicate": {"parent": file_pothole(pothole).tracking_number},
     }
     for action, data in posts.items():
         response = water.post(f"/staff/requests/{number}/{action}/", data)
@@ -126,7 +111,7 @@ def test_a_queue_page_costs_the_same_queries_for_3_or_30_requests(client, pothol
     cdot = logged_in(client, make_staff("cdot", "department", departments=("cdot",)))
     supervisor = make_staff("sup", "supervisor", departments=("cdot",))
     for _ in range(3):
-        services.assign(file(pothole), to_user=cdot_user(), actor=supervisor)
+        services.assign(file_pothole(pothole), to_user=cdot_user(), actor=supervisor)
 
     def queries():
         with CaptureQueriesContext(connection) as captured:
@@ -136,7 +121,7 @@ def test_a_queue_page_costs_the_same_queries_for_3_or_30_requests(client, pothol
 
     few = queries()
     for i in range(27):
-        request = file(pothole, where=WRIGLEY_FIELD if i % 2 else CITY_HALL)
+        request = file_pothole(pothole, where=WRIGLEY_FIELD if i % 2 else CITY_HALL)
         if i % 3 == 0:
             services.assign(request, to_user=cdot_user(), actor=supervisor)
     many = queries()
@@ -151,7 +136,7 @@ def cdot_user():
 
 
 def test_a_lookup_counts_a_status_call_that_supervisors_see_per_day_and_channel(client, pothole):
-    request = file(pothole)
+    request = file_pothole(pothole)
     operator = make_staff("operator", "operator")
     supervisor = make_staff("sup", "supervisor", departments=("cdot",))
     logged_in(client, operator)
@@ -170,10 +155,10 @@ def test_a_lookup_counts_a_status_call_that_supervisors_see_per_day_and_channel(
 
 
 def test_an_operator_finds_a_request_by_the_address_as_the_caller_says_it(client, pothole):
-    filed = file(pothole, address="709 N Cottage Grove Ave, Chicago, IL")
-    up_the_street = file(pothole, address="1215 N Cottage Grove Ave, Chicago, IL")
-    sandbox = file(pothole, address="709 N Cottage Grove Ave, Chicago, IL", is_test=True)
-    elsewhere = file(pothole)  # 121 N LaSalle St
+    filed = file_pothole(pothole, address="709 N Cottage Grove Ave, Chicago, IL")
+    up_the_street = file_pothole(pothole, address="1215 N Cottage Grove Ave, Chicago, IL")
+    sandbox = file_pothole(pothole, address="709 N Cottage Grove Ave, Chicago, IL", is_test=True)
+    elsewhere = file_pothole(pothole)  # 121 N LaSalle St
     logged_in(client, make_staff("operator", "operator"))
 
     everyone = [filed, up_the_street, sandbox, elsewhere]
@@ -197,7 +182,10 @@ def test_an_operator_finds_a_request_by_the_address_as_the_caller_says_it(client
 
 def test_lookup_shows_internal_notes_to_staff_with_the_public_words(client, pothole):
     request = services.change_status(
-        file(pothole), status="investigating", actor=None, internal_note="Caller is the owner."
+        file_pothole(pothole),
+        status="investigating",
+        actor=None,
+        internal_note="Caller is the owner.",
     )
     logged_in(client, make_staff("operator", "operator"))
     text = client.get("/staff/lookup/", {"by": "number", "q": request.tracking_number}).content
@@ -277,7 +265,7 @@ def test_supervisors_assign_from_the_queue_and_reopen_and_merge_from_the_request
 ):
     crew = make_staff("crew", "department", departments=("cdot",), first_name="Pat")
     supervisor = logged_in(client, make_staff("sup", "supervisor", departments=("cdot",)))
-    first, second = file(pothole), file(pothole)
+    first, second = file_pothole(pothole), file_pothole(pothole)
     response = supervisor.post(
         "/staff/queues/bulk/",
         {
@@ -311,7 +299,7 @@ def test_supervisors_assign_from_the_queue_and_reopen_and_merge_from_the_request
 
 def test_department_staff_see_refusals_as_messages_not_errors(client, pothole):
     cdot = logged_in(client, make_staff("cdot", "department", departments=("cdot",)))
-    request = file(pothole)
+    request = file_pothole(pothole)
     page = cdot.post(
         f"/staff/requests/{request.tracking_number}/transfer/",
         {"department": Department.objects.get(code="cdot").pk, "reason": "same"},
@@ -327,7 +315,7 @@ def test_department_staff_see_refusals_as_messages_not_errors(client, pothole):
 
 
 def test_the_request_page_shows_answers_as_questions_and_labels(client, pothole):
-    request = file(pothole)
+    request = file_pothole(pothole)
     logged_in(client, make_staff("cdot-answers", "department", departments=("cdot",)))
     page = client.get(f"/staff/requests/{request.tracking_number}/").content.decode()
     assert "Where is the pothole located?" in page
