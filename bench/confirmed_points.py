@@ -35,7 +35,8 @@ def main() -> None:
 
     from civic311.geo import geocoding
     from civic311.geo.addresses import address_key
-    from civic311.geo.learning import Confirmed, corrected, metres_between
+    from civic311.geo.distance import metres_between
+    from civic311.geo.learning import Confirmed, corrected
 
     rng = random.Random(args.seed)
     rows = []

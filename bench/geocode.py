@@ -23,14 +23,6 @@ ADDRESSES = Path(__file__).resolve().parents[1].parent / "shared/data/chicago/ad
 BUCKETS = (10, 20, 35, 50, 75, 100, 150, 300, 1000)
 
 
-def metres_between(lat1: float, long1: float, lat2: float, long2: float) -> float:
-    """Great-circle distance in metres (haversine)."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(long2 - long1)
-    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6_371_000 * math.asin(math.sqrt(h))
-
-
 def percentile(values: list[float], share: float) -> float:
     """The value below which `share` of the values lie (nearest rank)."""
     ordered = sorted(values)
@@ -55,6 +47,7 @@ def main(argv: list[str] | None = None) -> int:
 
     tracemalloc.start()
     began = time.perf_counter()
+    from civic311.geo.distance import metres_between
     from civic311.geo.geocoding import chicago
 
     chicago.street_map()

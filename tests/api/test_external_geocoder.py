@@ -7,7 +7,7 @@ import time
 import pytest
 
 from civic311.geo import geocoding
-from civic311.geo.learning import metres_between
+from civic311.geo.distance import metres_between
 from civic311.service_requests.models import ServiceRequest
 from tests.api.conftest import file_vehicle, vehicle_form
 from tests.conftest import LAKE_MICHIGAN, WRIGLEY_FIELD

@@ -6,7 +6,7 @@ import re
 import pytest
 
 from civic311.catalog.models import Department, RoutingRule, Service
-from civic311.geo.learning import metres_between
+from civic311.geo.distance import metres_between
 from civic311.geo.services import NOT_FOUND
 from civic311.service_requests.models import ServiceRequest
 from tests.api.conftest import assert_schema, file_vehicle, vehicle_form, xml_of

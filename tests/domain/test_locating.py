@@ -9,7 +9,7 @@ from django.core.management import call_command
 from civic311.core.errors import ValidationFailed
 from civic311.geo import geocoding
 from civic311.geo import services as places
-from civic311.geo.learning import metres_between
+from civic311.geo.distance import metres_between
 from civic311.geo.models import ConfirmedPoint
 from civic311.service_requests import services
 from civic311.service_requests.demo import create_demo_requests

@@ -2,8 +2,9 @@
 
 import pytest
 
+from civic311.geo.distance import metres_between
 from civic311.geo.geocoding import Match, Precision
-from civic311.geo.learning import Confirmed, corrected, metres_between
+from civic311.geo.learning import Confirmed, corrected
 
 GRID = Match(
     lat=41.90000, long=-87.65000, address="933 W Fullerton Ave", precision=Precision.ADDRESS

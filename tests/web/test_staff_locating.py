@@ -8,9 +8,9 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from civic311.geo import lookup
+from civic311.geo.distance import metres_between
 from civic311.service_requests.models import ServiceRequest
 from civic311.staff import placing
-from civic311.staff.selectors import haversine_metres
 from tests.conftest import CITY_HALL, LAKE_MICHIGAN, WRIGLEY_FIELD
 from tests.support.pages import visible_text
 from tests.support.staff import file_pothole, logged_in, make_staff
@@ -50,7 +50,7 @@ def test_a_callers_address_alone_files_city_hall_in_ward_42_at_its_point(client,
     assert request.ward_id == 42 and request.department.code == "cdot"
     assert request.address == "121 N LaSalle St" and request.channel == "phone"
     assert request.location_precision == "address" and request.address_derived is False
-    assert haversine_metres(request.lat, request.long, *CITY_HALL) < 150
+    assert metres_between(request.lat, request.long, *CITY_HALL) < 150
 
 
 def test_a_callers_address_near_an_open_pothole_offers_it_before_filing(client, pothole):
@@ -112,7 +112,7 @@ def test_an_address_on_both_sides_of_madison_offers_a_short_list_to_choose_from(
     assert filed.status_code == 302, visible_text(filed)[:2000]
     request = ServiceRequest.objects.get()
     assert request.address == "3500 N Halsted St"
-    assert haversine_metres(request.lat, request.long, north.lat, north.long) < 1
+    assert metres_between(request.lat, request.long, north.lat, north.long) < 1
     assert request.lat > 41.9  # Lake View, miles north of Bridgeport's 3500 S Halsted
     assert request.ward_id == lookup.ward_at(request.lat, request.long)
 
@@ -123,7 +123,7 @@ def test_an_intersection_is_found_as_one(client, pothole):
     request = ServiceRequest.objects.get()
     assert request.address == "Clark & Division" and request.ward_id is not None
     assert request.location_precision == "intersection" and request.address_derived is False
-    assert haversine_metres(request.lat, request.long, 41.9039, -87.6315) < 50
+    assert metres_between(request.lat, request.long, 41.9039, -87.6315) < 50
     assert "Give the caller this number" in visible_text(filed)
 
 
@@ -142,7 +142,7 @@ def test_a_point_found_for_an_address_since_retyped_is_not_used(client, pothole)
     assert filed.status_code == 302
     request = ServiceRequest.objects.get()
     assert request.address == "933 W Fullerton Ave" and request.ward_id != 42
-    assert haversine_metres(request.lat, request.long, *CITY_HALL) > 3000
+    assert metres_between(request.lat, request.long, *CITY_HALL) > 3000
 
 
 def test_a_point_the_operator_gave_wins_over_the_typed_address(client, pothole):

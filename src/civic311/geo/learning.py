@@ -24,12 +24,12 @@ the points and geocodes.
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from statistics import median
 
+from civic311.geo.distance import metres_between
 from civic311.geo.geocoding.match import Match, Precision
 
 SOURCE_SUFFIX = "+confirmed"
@@ -40,7 +40,6 @@ SAME_BLOCK_METRES = 300.0
 # How many confirmed neighbours the grid's own answer is worth (measured: ADR 0014).
 GRID_WEIGHT = 3
 CORRECTED_PRECISIONS = frozenset({Precision.ADDRESS, Precision.BLOCK})
-_METRES_PER_DEGREE_LAT = 111_320.0
 _NUMBER = re.compile(r"^\s*(\d+)")
 
 
@@ -73,13 +72,6 @@ def corrected(match: Match, confirmed: Sequence[Confirmed]) -> Match:
     return replace(
         match, lat=match.lat + d_lat, long=match.long + d_long, source=match.source + SOURCE_SUFFIX
     )
-
-
-def metres_between(lat1: float, long1: float, lat2: float, long2: float) -> float:
-    """Distance in metres on a local flat projection (exact enough within a city)."""
-    d_north = (lat2 - lat1) * _METRES_PER_DEGREE_LAT
-    d_east = (long2 - long1) * _METRES_PER_DEGREE_LAT * math.cos(math.radians((lat1 + lat2) / 2))
-    return math.hypot(d_north, d_east)
 
 
 def _plausible(point: Confirmed) -> bool:

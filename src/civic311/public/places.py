@@ -6,11 +6,10 @@ Kept apart from the views so the view stays a few lines; the geocoding itself is
 
 from __future__ import annotations
 
-import math
-
 from django.utils.translation import gettext as _
 
 from civic311.geo.addresses import parse_address
+from civic311.geo.distance import metres_between
 from civic311.geo.services import Located, locate, locate_candidates
 from civic311.public.forms import ADDRESS_NOT_FOUND, PIN_OUTSIDE, in_city
 
@@ -60,15 +59,12 @@ def short_list(text: str, found: list[Located]) -> list[Located]:
         return found[:1]
     kept: list[Located] = []
     for place in found:
-        if all(_metres_between(place, other) > SAME_PLACE_M for other in kept):
+        if all(
+            metres_between(place.lat, place.long, other.lat, other.long) > SAME_PLACE_M
+            for other in kept
+        ):
             kept.append(place)
     return kept
-
-
-def _metres_between(a: Located, b: Located) -> float:
-    north = (a.lat - b.lat) * 111_320.0
-    east = (a.long - b.long) * 111_320.0 * math.cos(math.radians(a.lat))
-    return math.hypot(north, east)
 
 
 def at_point(lat: float, long: float) -> dict:

@@ -18,6 +18,7 @@ from civic311.catalog.models import Service
 from civic311.catalog.selectors import active_services, department_names
 from civic311.catalog.translation import localized
 from civic311.core.errors import NotFound
+from civic311.geo.distance import METRES_PER_DEGREE_LAT, box_around, metres_per_degree_long
 from civic311.geo.models import Ward
 from civic311.media.models import Photo
 from civic311.public.models import ReportDraft
@@ -27,7 +28,6 @@ from civic311.service_requests.tracking import parse_tracking_number
 
 RECENT_PAGE_SIZE = 25
 NEAR_RADIUS_M = 1000  # "near" on the home page: about ten minutes' walk
-METRES_PER_DEGREE_LAT = 111_320.0
 
 
 @dataclass(frozen=True)
@@ -135,18 +135,14 @@ def _nearest_first(requests: QuerySet, lat: float, long: float) -> QuerySet:
     A lat/long box first (it can use the lat index), then the exact order by flat-earth
     distance: at a city's scale the error is well under a metre per kilometre.
     """
-    metres_per_degree_long = METRES_PER_DEGREE_LAT * math.cos(math.radians(lat))
-    dlat = NEAR_RADIUS_M / METRES_PER_DEGREE_LAT
-    dlong = NEAR_RADIUS_M / metres_per_degree_long
+    (lat_low, lat_high), (long_low, long_high) = box_around(lat, long, NEAR_RADIUS_M)
     north_south = (F("lat") - lat) * METRES_PER_DEGREE_LAT
-    east_west = (F("long") - long) * metres_per_degree_long
+    east_west = (F("long") - long) * metres_per_degree_long(lat)
     squared = ExpressionWrapper(
         north_south * north_south + east_west * east_west, output_field=FloatField()
     )
     return (
-        requests.filter(
-            lat__gte=lat - dlat, lat__lte=lat + dlat, long__gte=long - dlong, long__lte=long + dlong
-        )
+        requests.filter(lat__range=(lat_low, lat_high), long__range=(long_low, long_high))
         .annotate(squared_metres=squared)
         .filter(squared_metres__lte=NEAR_RADIUS_M**2)
         .order_by("squared_metres", "-requested_datetime", "-id")

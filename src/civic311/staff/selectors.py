@@ -8,7 +8,6 @@ same few queries at a thousand requests or ten million.
 from __future__ import annotations
 
 import datetime as dt
-import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ from django.db.models import Count, F, Q, QuerySet, Sum
 from civic311.core import clock
 from civic311.core.errors import NotFound
 from civic311.geo.addresses import address_key
+from civic311.geo.distance import box_around, metres_between
 from civic311.service_requests import selectors as request_selectors
 from civic311.service_requests import workflow
 from civic311.service_requests.models import RepeatReport, ServiceRequest
@@ -28,8 +28,6 @@ PAGE_SIZE = 50
 NEARBY_METRES = 150
 NEARBY_DAYS = 30
 LOOKUP_LIMIT = 25
-EARTH_RADIUS_METRES = 6_371_000
-METRES_PER_DEGREE_LAT = 111_320
 
 SORTS = {
     "newest": ("-requested_datetime", "-id"),
@@ -162,29 +160,20 @@ def nearby_open_requests(
     The database narrows by a lat/long box (index on service, status, lat); the exact
     great-circle distance is then checked here on the handful of rows left.
     """
-    dlat = metres / METRES_PER_DEGREE_LAT
-    dlong = metres / (METRES_PER_DEGREE_LAT * max(math.cos(math.radians(lat)), 0.01))
+    lat_range, long_range = box_around(lat, long, metres)
     candidates = ServiceRequest.objects.filter(
         service_id=service_id,
         status__in=workflow.OPEN_STATUSES,
         is_test=False,
         requested_datetime__gte=clock.now() - dt.timedelta(days=days),
-        lat__range=(lat - dlat, lat + dlat),
-        long__range=(long - dlong, long + dlong),
+        lat__range=lat_range,
+        long__range=long_range,
     ).select_related("service", "department", "ward")
     found = [
-        Nearby(request=r, metres=round(haversine_metres(lat, long, r.lat, r.long)))
+        Nearby(request=r, metres=round(metres_between(lat, long, r.lat, r.long)))
         for r in candidates[:200]
     ]
     return sorted((n for n in found if n.metres <= metres), key=lambda n: n.metres)
-
-
-def haversine_metres(lat1: float, long1: float, lat2: float, long2: float) -> float:
-    """The great-circle distance between two points, in metres."""
-    phi1, phi2 = math.radians(lat1), math.radians(lat2)
-    dphi, dlambda = phi2 - phi1, math.radians(long2 - long1)
-    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlambda / 2) ** 2
-    return 2 * EARTH_RADIUS_METRES * math.asin(math.sqrt(a))
 
 
 # --- status lookup for callers ---------------------------------------------
