@@ -117,8 +117,13 @@ def point_address(lat: float, long: float) -> str:
 
 
 def locate_candidates(text: str, limit: int = 5) -> list[Located]:
-    """The places a typed address may mean, best first, for a search box's short list."""
-    return _places(text, limit=limit)
+    """The places in the city a typed address may mean, best first, for a short list."""
+    return [place for place in _places(text, limit=limit) if in_city(place)]
+
+
+def in_city(place: Located) -> bool:
+    """True when the place is in one of the city's wards (or no wards are loaded to say)."""
+    return place.ward is not None or not lookup.has_boundaries()
 
 
 def confirm_point(*, address: str, lat: float, long: float, source: str) -> None:
@@ -145,7 +150,7 @@ def _places(text: str, *, limit: int) -> list[Located]:
     """The external geocoder's places in the city, else the built-in ones learnt-corrected."""
     if not text.strip():
         return []
-    external = [p for p in map(_as_located, _external_search(text)) if _in_city(p)][:limit]
+    external = [p for p in map(_as_located, _external_search(text)) if in_city(p)][:limit]
     if external:
         return external
     return [_as_located(_learnt(match)) for match in geocoding.candidates(text, limit=limit)]
@@ -181,11 +186,6 @@ def _reverse(lat: float, long: float) -> Match | None:
             if found is not None:
                 return found
     return geocoding.reverse(lat, long)
-
-
-def _in_city(place: Located) -> bool:
-    """An external answer counts only inside the city's wards (when wards are loaded)."""
-    return place.ward is not None or not lookup.has_boundaries()
 
 
 def _learnt(match: Match) -> Match:

@@ -22,7 +22,7 @@ from civic311.catalog.translation import localized
 from civic311.catalog.validation import MAX_STRING_LENGTH, MAX_TEXT_LENGTH
 from civic311.core.errors import ValidationFailed
 from civic311.geo import lookup
-from civic311.geo.services import Located, locate, locate_candidates
+from civic311.geo.services import Located, in_city, locate, locate_candidates
 from civic311.service_requests.services import MAX_DESCRIPTION_LENGTH, Location, Requester
 from civic311.service_requests.workflow import Status
 
@@ -101,7 +101,7 @@ class NearForm(forms.Form):
         if not text:
             return None
         # The geocoder's own spelling, not what was typed: the list then says where it looked.
-        found = [p for p in locate_candidates(text) if in_city(p)]
+        found = locate_candidates(text)
         if not found:
             self.add_error("near", str(ADDRESS_NOT_FOUND))
             return None
@@ -136,11 +136,6 @@ def locate_address(text: str) -> Located | str:
     if not in_city(located):
         return str(ADDRESS_OUTSIDE)
     return located
-
-
-def in_city(located: Located) -> bool:
-    """True when the place is in one of the city's wards (or no wards are loaded to say)."""
-    return located.ward is not None or not lookup.has_boundaries()
 
 
 class MultipleFileInput(forms.FileInput):

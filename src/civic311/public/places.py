@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 
 from civic311.geo.addresses import parse_address
 from civic311.geo.distance import metres_between
-from civic311.geo.services import Located, locate, locate_candidates
-from civic311.public.forms import ADDRESS_NOT_FOUND, PIN_OUTSIDE, in_city
+from civic311.geo.services import Located, in_city, locate, locate_candidates
+from civic311.public.forms import ADDRESS_NOT_FOUND, PIN_OUTSIDE
 
 MAX_PLACES = 5
 # Two answers this close are one place spelt two ways (Fullerton Ave / Fullerton Pkwy at the
@@ -42,7 +42,7 @@ def label(located: Located) -> str:
 
 def search(text: str) -> dict:
     """Up to five places in the city the typed address may mean, best first."""
-    found = short_list(text, [p for p in locate_candidates(text, limit=MAX_PLACES) if in_city(p)])
+    found = short_list(text, locate_candidates(text, limit=MAX_PLACES))
     if not found:
         return {"places": [], "message": str(ADDRESS_NOT_FOUND)}
     return {"places": [place_json(p) for p in found]}

@@ -24,7 +24,6 @@ from civic311.catalog.selectors import attribute_rules, routing_rules
 from civic311.catalog.validation import validate_attributes
 from civic311.core import clock
 from civic311.core.errors import InvalidTransition, ValidationFailed
-from civic311.geo import lookup
 from civic311.geo import services as places
 from civic311.geo.addresses import address_key
 from civic311.geo.models import ConfirmedPoint
@@ -150,8 +149,7 @@ def prepare_submission(**new: Unpack[NewRequest]) -> Submission:
         channel=new["channel"],
         location=_filled(location, place),
         precision=place.precision.value,
-        # Nobody typed it: named from the point (its nearest address, or its coordinates).
-        address_derived=not location.address and location.lat is not None,
+        address_derived=place.address_derived,
         confirms_point=new["channel"] == Channel.WEB and _pin_beside_address(location),
         description=description,
         answers=answers,
@@ -583,14 +581,20 @@ OUTSIDE_THE_CITY = "the location is outside the city: it is not in any ward we s
 
 
 def _place(location: Location) -> places.Located:
-    """Where a new request is: its point and nearest address, or its address geocoded."""
-    has_point = _check_point(location)
-    if has_point:
+    """Where a request is, in the city, with an address: its point named, or its address placed.
+
+    Filing and correcting a location both go through here. A point no street is near
+    (a park, a rail yard) is filed under its coordinates, so every point has an address.
+    """
+    if _check_point(location):
         place = places.locate(address=location.address, lat=location.lat, long=location.long)
     else:
         place = places.locate(address=location.address or _address_id_text(location.address_id))
-    if place.ward is None and lookup.has_boundaries():
+    if not places.in_city(place):
         raise ValidationFailed({"location": OUTSIDE_THE_CITY})
+    if not place.address:
+        coordinates = places.point_address(place.lat, place.long)
+        place = replace(place, address=coordinates, address_derived=True)
     return place
 
 
@@ -631,7 +635,7 @@ def _filled(location: Location, place: places.Located) -> Location:
         location,
         lat=place.lat,
         long=place.long,
-        address=location.address or place.address or places.point_address(place.lat, place.long),
+        address=place.address,
         zipcode=location.zipcode or place.zipcode,
     )
 
@@ -780,7 +784,10 @@ def correct_location(
             # Staff put this address at this point themselves: a confirmation worth learning.
             # (An address alone was placed by the geocoder: learning from it would be circular.)
             places.confirm_point(
-                address=located.address, lat=located.lat, long=located.long, source="staff"
+                address=located.address,
+                lat=located.lat,
+                long=located.long,
+                source=ConfirmedPoint.Source.STAFF,
             )
     return locked
 
@@ -789,14 +796,7 @@ def _locate_correction(*, lat: float | None, long: float | None, address: str) -
     """Where the correction puts the request; read before the write lock (it may call out)."""
     if lat is None and long is None and not address:
         raise ValidationFailed({"address": "Give the address or pick the point on the map."})
-    _check_point(Location(lat=lat, long=long, address=address))
-    located = places.locate(address=address, lat=lat, long=long)
-    if located.ward is None and lookup.has_boundaries():
-        raise ValidationFailed({"location": OUTSIDE_THE_CITY})
-    if not located.address:  # no street near the point: filed under its coordinates, as at filing
-        coordinates = places.point_address(located.lat, located.long)
-        located = replace(located, address=coordinates, address_derived=True)
-    return located
+    return _place(Location(lat=lat, long=long, address=address))
 
 
 def _move_to(request: ServiceRequest, located: places.Located) -> None:
