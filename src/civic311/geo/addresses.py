@@ -77,7 +77,12 @@ class AddressKey:
     """What a lookup by address matches on: the street's core name and the block."""
 
     street: str  # "cottage grove"; "" when the text names no street
-    block: int | None  # 700 for 709; None when no house number was given
+    block: int | None  # 700 for 709; None without a house number, or without a street
+
+    @property
+    def names_a_house(self) -> bool:
+        """True when it has a street and a block: a place one could stand at."""
+        return bool(self.street) and self.block is not None
 
 
 @dataclass(frozen=True)
@@ -128,9 +133,10 @@ def parse_intersection(text: str) -> tuple[StreetName, StreetName] | None:
 def address_key(text: str) -> AddressKey:
     """The street key and block of a stored or typed Chicago address."""
     parsed = parse_address(text)
-    number = parsed.house_number
+    street, number = parsed.street.name, parsed.house_number
+    # A number with no street ("709", coordinates) is on no block.
     return AddressKey(
-        street=parsed.street.name, block=block_of(number) if number is not None else None
+        street=street, block=block_of(number) if number is not None and street else None
     )
 
 

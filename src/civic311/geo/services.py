@@ -133,7 +133,7 @@ def confirm_point(*, address: str, lat: float, long: float, source: str) -> None
     without a street and house number names no block and is not remembered.
     """
     key = address_key(address)
-    if not key.street or key.block is None:
+    if not key.names_a_house:
         return
     ConfirmedPoint.objects.create(
         address=address.strip()[:300],
@@ -193,7 +193,7 @@ def _learnt(match: Match) -> Match:
     if match.precision not in learning.CORRECTED_PRECISIONS:
         return match
     key = address_key(match.address)
-    if not key.street or key.block is None:
+    if not key.names_a_house:
         return match
     rows = ConfirmedPoint.objects.filter(street_key=key.street, block=key.block).order_by(
         "-created_at"

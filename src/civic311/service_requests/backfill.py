@@ -88,8 +88,7 @@ def _place(row: dict[str, Any], summary: BackfillSummary) -> places.Located | No
 
 
 def _reads_as_address(text: str) -> bool:
-    key = address_key(text)
-    return bool(key.street) and key.block is not None
+    return address_key(text).names_a_house
 
 
 def _write(row: dict[str, Any], place: places.Located) -> None:
@@ -102,7 +101,7 @@ def _write(row: dict[str, Any], place: places.Located) -> None:
         "address": address,
         "address_derived": derived,
         "street_key": key.street,
-        "address_block": key.block if key.street else None,
+        "address_block": key.block,
         "location_precision": place.precision.value,
         "zipcode": row["zipcode"] or place.zipcode,
     }

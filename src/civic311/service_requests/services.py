@@ -180,7 +180,7 @@ def record_submission(submission: Submission) -> ServiceRequest:
         attributes=submission.answers,
         address=location.address,
         street_key=key.street,
-        address_block=key.block if key.street else None,  # coordinates name no block
+        address_block=key.block,
         address_id=location.address_id,
         zipcode=location.zipcode,
         lat=location.lat,
@@ -619,7 +619,7 @@ def _address_id_text(address_id: str) -> str:
     Any other id (Chicago's own address system's numbers) is one civic311 cannot look up.
     """
     key = address_key(address_id)
-    if key.street and key.block is not None:
+    if key.names_a_house:
         return address_id
     raise ValidationFailed(
         {
@@ -808,7 +808,7 @@ def _move_to(request: ServiceRequest, located: places.Located) -> None:
     key = address_key(located.address)
     request.address = located.address
     request.street_key = key.street
-    request.address_block = key.block if key.street else None  # coordinates name no block
+    request.address_block = key.block
     request.lat = located.lat
     request.long = located.long
     request.ward_id = located.ward
