@@ -14,7 +14,7 @@ from django.db import transaction
 from civic311.core import clock
 from civic311.core.errors import ValidationFailed
 from civic311.geo import geocoding, learning, lookup
-from civic311.geo.addresses import address_key
+from civic311.geo.addresses import AddressKey, address_key
 from civic311.geo.geocoding import Match, Precision, nominatim
 from civic311.geo.models import ConfirmedPoint, Ward
 
@@ -133,7 +133,7 @@ def confirm_point(*, address: str, lat: float, long: float, source: str) -> None
     without a street and house number names no block and is not remembered.
     """
     key = address_key(address)
-    if not key.names_a_house:
+    if key.block is None:  # no house on a street: no block to learn for
         return
     ConfirmedPoint.objects.create(
         address=address.strip()[:300],
@@ -153,7 +153,10 @@ def _places(text: str, *, limit: int) -> list[Located]:
     external = [p for p in map(_as_located, _external_search(text)) if in_city(p)][:limit]
     if external:
         return external
-    return [_as_located(_learnt(match)) for match in geocoding.candidates(text, limit=limit)]
+    # Candidates often share a block (Fullerton Ave and Pkwy at 933 W): read each block once.
+    blocks: dict[AddressKey, list[learning.Confirmed]] = {}
+    matches = geocoding.candidates(text, limit=limit)
+    return [_as_located(_learnt(match, blocks)) for match in matches]
 
 
 def _external() -> nominatim.Nominatim | None:
@@ -188,22 +191,29 @@ def _reverse(lat: float, long: float) -> Match | None:
     return geocoding.reverse(lat, long)
 
 
-def _learnt(match: Match) -> Match:
+def _learnt(match: Match, blocks: dict[AddressKey, list[learning.Confirmed]]) -> Match:
     """A built-in match corrected by the points confirmed on its block (ADR 0014)."""
     if match.precision not in learning.CORRECTED_PRECISIONS:
         return match
     key = address_key(match.address)
-    if not key.names_a_house:
+    if key.block is None:
         return match
-    rows = ConfirmedPoint.objects.filter(street_key=key.street, block=key.block).order_by(
-        "-created_at"
-    )[:CONFIRMED_PER_BLOCK]
-    confirmed = [
+    if key not in blocks:
+        blocks[key] = _confirmed_on(key.street, key.block)
+    confirmed = blocks[key]
+    return learning.corrected(match, confirmed) if confirmed else match
+
+
+def _confirmed_on(street: str, block: int) -> list[learning.Confirmed]:
+    """The block's newest confirmed points, each with the grid's own answer for its address."""
+    rows = ConfirmedPoint.objects.filter(street_key=street, block=block).order_by("-created_at")[
+        :CONFIRMED_PER_BLOCK
+    ]
+    return [
         learning.Confirmed(lat=row.lat, long=row.long, grid=grid)
         for row in rows
         if (grid := geocoding.geocode(row.address)) is not None
     ]
-    return learning.corrected(match, confirmed) if confirmed else match
 
 
 def _as_located(match: Match) -> Located:
