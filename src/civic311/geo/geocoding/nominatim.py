@@ -25,6 +25,7 @@ from urllib.request import Request, urlopen
 import orjson
 
 from civic311 import __version__
+from civic311.geo.addresses import DIRECTION_LETTERS, TYPE_SPELLINGS
 from civic311.geo.geocoding.match import Match, Precision
 
 SOURCE = "nominatim"
@@ -35,13 +36,6 @@ SEARCH_LIMIT = 5
 CACHE_SIZE = 10_000
 CACHE_SECONDS = 24 * 3600.0
 PAUSE_AFTER_FAILURE_SECONDS = 30.0
-
-DIRECTIONS = {"north": "N", "south": "S", "east": "E", "west": "W"}
-STREET_TYPES = {
-    "avenue": "Ave", "street": "St", "boulevard": "Blvd", "drive": "Dr", "road": "Rd",
-    "place": "Pl", "court": "Ct", "parkway": "Pkwy", "terrace": "Ter", "lane": "Ln",
-    "highway": "Hwy", "expressway": "Expy", "square": "Sq", "circle": "Cir", "plaza": "Plz",
-}  # fmt: skip
 
 
 class GeocoderUnavailable(Exception):
@@ -172,10 +166,10 @@ def match_of(place: Any) -> Match | None:
 def city_style(road: str) -> str:
     """A street as the city writes it: "West Fullerton Avenue" → "W Fullerton Ave"."""
     words = road.split()
-    if len(words) > 1 and words[0].lower() in DIRECTIONS:
-        words[0] = DIRECTIONS[words[0].lower()]
-    if len(words) > 1 and words[-1].lower() in STREET_TYPES:
-        words[-1] = STREET_TYPES[words[-1].lower()]
+    if len(words) > 1 and words[0].lower() in DIRECTION_LETTERS:
+        words[0] = DIRECTION_LETTERS[words[0].lower()]
+    if len(words) > 1 and words[-1].lower() in TYPE_SPELLINGS:
+        words[-1] = TYPE_SPELLINGS[words[-1].lower()].capitalize()
     return " ".join(words)
 
 
