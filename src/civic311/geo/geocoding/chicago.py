@@ -113,7 +113,7 @@ class _Geocoder:
             return [_street_match(s) for s in streets]
         house = parsed.house_number
         # Streets whose known crossings span the number first, then those it lies past.
-        streets.sort(key=lambda s: not s.numbers()[0] <= s.sign * house <= s.numbers()[-1])
+        streets.sort(key=lambda s: not s.numbers[0] <= s.sign * house <= s.numbers[-1])
         placed = (self._place(parsed, street) for street in streets)
         return [match for match in placed if match is not None]
 
@@ -200,7 +200,7 @@ def _point_on(street: Street, house: int, *, even: bool) -> tuple[float, float] 
     over the whole hundred: a long block often ends in the 50s or 60s.
     """
     signed = street.sign * house
-    numbers = street.numbers()
+    numbers = street.numbers
     if not numbers[0] - MAX_NUMBERS_PAST_END <= signed <= numbers[-1] + MAX_NUMBERS_PAST_END:
         return None
     block_start = house // 100 * 100
@@ -218,7 +218,7 @@ def _point_on(street: Street, house: int, *, even: bool) -> tuple[float, float] 
 
 def _chainage_at(street: Street, number: float) -> float:
     """Metres along the street (from its first crossing) where the grid number stands."""
-    numbers, chainage = street.numbers(), street.chainage
+    numbers, chainage = street.numbers, street.chainage
     i = bisect.bisect_left(numbers, number)
     if i == 0 or i == len(numbers):
         end = 0 if i == 0 else -1

@@ -72,6 +72,7 @@ class Street:
     parts: StreetName
     crossings: list[Crossing] = field(default_factory=list)
     chainage: list[float] = field(default_factory=list)  # metres from the first crossing
+    numbers: list[float] = field(default_factory=list)  # the crossings' grid numbers, ascending
 
     @property
     def runs_north_south(self) -> bool:
@@ -90,13 +91,10 @@ class Street:
     def measure(self) -> None:
         """Order the crossings by grid number and measure the distance along them."""
         self.crossings.sort(key=lambda c: c.number)
+        self.numbers = [c.number for c in self.crossings]
         self.chainage = [0.0]
         for a, b in zip(self.crossings, self.crossings[1:], strict=False):
             self.chainage.append(self.chainage[-1] + math.hypot(b.x - a.x, b.y - a.y))
-
-    def numbers(self) -> list[float]:
-        """The grid numbers of its crossings, ascending."""
-        return [c.number for c in self.crossings]
 
     def house_range(self) -> tuple[int, int]:
         """The lowest and highest house numbers between its first and last crossing."""
