@@ -141,7 +141,7 @@ def test_loading_twice_keeps_the_translations_as_they_were(chicago):
 
 def test_a_misspelt_translation_is_refused_with_its_place(chicago, tmp_path):
     shipped = catalog_path("chicago-2012")
-    for ward_file in ("wards-2015.geojson", "ward-offices-2013.csv"):
+    for ward_file in ("wards-2015.geojson", "ward-offices-2013.csv", "community-areas.geojson"):
         (tmp_path / ward_file).symlink_to(shipped.parent / ward_file)
     broken = tmp_path / "chicago.yaml"
     source = shipped.read_text(encoding="utf-8")

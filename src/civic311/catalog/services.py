@@ -24,7 +24,7 @@ from civic311.catalog.models import (
     ServiceAttribute,
 )
 from civic311.core.errors import ValidationFailed
-from civic311.geo.services import load_ward_offices, load_wards
+from civic311.geo.services import load_community_areas, load_ward_offices, load_wards
 
 BUILT_IN = {"chicago-2012": "chicago/chicago-2012.yaml"}
 # What each kind of row may translate: the words residents read, never codes.
@@ -67,6 +67,7 @@ def load_catalog(*, name_or_path: str) -> CatalogSummary:
         raise ValidationFailed(f"{path} is not valid YAML: {exc}") from None
     with transaction.atomic():
         wards = _load_wards(document.get("wards"), path.parent)
+        _load_community_areas(document.get("community_areas"), path.parent)
         departments = {d["code"]: _department(d) for d in document.get("departments", [])}
         services = [_service(s, departments) for s in document.get("services", [])]
         rules = [_routing_rule(r, departments) for r in document.get("routing", [])]
@@ -80,6 +81,16 @@ def _load_wards(spec: dict[str, Any] | None, folder: Path) -> int:
     if spec.get("offices"):
         load_ward_offices(path=folder / spec["offices"])
     return count
+
+
+def _load_community_areas(spec: dict[str, Any] | None, folder: Path) -> int:
+    if not spec:
+        return 0
+    return load_community_areas(
+        path=folder / spec["file"],
+        number_property=spec["number_property"],
+        name_property=spec["name_property"],
+    )
 
 
 def _department(spec: dict[str, Any]) -> Department:

@@ -1,55 +1,79 @@
-"""Which ward a point is in: shapely's STRtree over the ward polygons, built once per process.
+"""Which ward and community area a point is in: shapely STRtrees, built once per process.
 
-The index is rebuilt when wards are (re)loaded; `reset()` is called by the
-loader so the same process sees new boundaries.
+Each index is rebuilt when its boundaries are (re)loaded; `reset()` is called by the
+loaders so the same process sees new boundaries.
 """
 
 from __future__ import annotations
 
 import threading
 
+from django.db import models
 from shapely import STRtree
 from shapely.geometry import Point, shape
 
-_lock = threading.Lock()
-_index: tuple[STRtree, list[int]] | None = None
+
+class _BoundaryIndex:
+    """The polygons of one model's `boundary` field, keyed by the model's `number`."""
+
+    def __init__(self, model_name: str) -> None:
+        self._model_name = model_name
+        self._lock = threading.Lock()
+        self._index: tuple[STRtree, list[int]] | None = None
+
+    def _model(self) -> type[models.Model]:
+        from civic311.geo import models as geo_models
+
+        return getattr(geo_models, self._model_name)
+
+    def _build(self) -> tuple[STRtree, list[int]]:
+        polygons, numbers = [], []
+        rows = self._model()._default_manager.filter(boundary__isnull=False)
+        for number, boundary in rows.values_list("number", "boundary"):
+            polygons.append(shape(boundary))
+            numbers.append(number)
+        return STRtree(polygons), numbers
+
+    def tree(self) -> tuple[STRtree, list[int]]:
+        """The index, built on first use."""
+        if self._index is None:
+            with self._lock:
+                if self._index is None:
+                    self._index = self._build()
+        return self._index
+
+    def reset(self) -> None:
+        """Forget the loaded boundaries; the next lookup reads them again."""
+        with self._lock:
+            self._index = None
+
+    def number_at(self, lat: float, long: float) -> int | None:
+        """The number of the area containing the point, or None when it is in none."""
+        tree, numbers = self.tree()
+        hits = tree.query(Point(long, lat), predicate="intersects")
+        return numbers[int(min(hits))] if len(hits) else None
 
 
-def _build() -> tuple[STRtree, list[int]]:
-    from civic311.geo.models import Ward
-
-    polygons, numbers = [], []
-    for number, boundary in Ward.objects.filter(boundary__isnull=False).values_list(
-        "number", "boundary"
-    ):
-        polygons.append(shape(boundary))
-        numbers.append(number)
-    return STRtree(polygons), numbers
-
-
-def _tree() -> tuple[STRtree, list[int]]:
-    global _index
-    if _index is None:
-        with _lock:
-            if _index is None:
-                _index = _build()
-    return _index
+_wards = _BoundaryIndex("Ward")
+_community_areas = _BoundaryIndex("CommunityArea")
 
 
 def reset() -> None:
-    """Forget the loaded boundaries; the next lookup reads them again."""
-    global _index
-    with _lock:
-        _index = None
+    """Forget every loaded boundary; the next lookup reads them again."""
+    _wards.reset()
+    _community_areas.reset()
 
 
 def has_boundaries() -> bool:
     """True when at least one ward boundary is loaded."""
-    return bool(_tree()[1])
+    return bool(_wards.tree()[1])
 
 
 def ward_at(lat: float, long: float) -> int | None:
     """The number of the ward containing the point, or None when it is outside every ward."""
-    tree, numbers = _tree()
-    hits = tree.query(Point(long, lat), predicate="intersects")
-    return numbers[int(min(hits))] if len(hits) else None
+    return _wards.number_at(lat, long)
+
+
+def community_area_at(lat: float, long: float) -> int | None:
+    """The number of the community area containing the point, or None outside them all."""
+    return _community_areas.number_at(lat, long)

@@ -1,4 +1,4 @@
-"""Wards: the city's council districts, their boundaries and their alderman's office."""
+"""Wards and community areas: the city's districts and their boundaries; confirmed points."""
 
 from __future__ import annotations
 
@@ -22,6 +22,22 @@ class Ward(models.Model):
 
     def __str__(self) -> str:
         return f"Ward {self.number}"
+
+
+class CommunityArea(models.Model):
+    """One of Chicago's 77 community areas: the city's stable neighbourhoods for statistics."""
+
+    number = models.PositiveIntegerField(primary_key=True)
+    name = models.CharField(max_length=100)
+    boundary = models.JSONField(
+        null=True, blank=True, help_text="GeoJSON geometry (WGS84) of the community area."
+    )
+
+    class Meta:
+        ordering = ["number"]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.name}"
 
 
 class ConfirmedPoint(models.Model):

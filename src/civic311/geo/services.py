@@ -1,4 +1,5 @@
-"""Writes and lookups of places: loading wards and their offices, and locating requests."""
+"""Writes and lookups of places: loading wards, their offices and community areas, and
+locating requests."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from civic311.core.errors import ValidationFailed
 from civic311.geo import geocoding, learning, lookup
 from civic311.geo.addresses import AddressKey, address_key
 from civic311.geo.geocoding import Match, Precision, nominatim
-from civic311.geo.models import ConfirmedPoint, Ward
+from civic311.geo.models import CommunityArea, ConfirmedPoint, Ward
 
 log = logging.getLogger("civic311.geo")
 
@@ -25,14 +26,8 @@ OFFICE_COLUMNS = ("alderman", "office_address", "office_phone", "office_email")
 
 def load_wards(*, path: Path, number_property: str) -> int:
     """Create or update one Ward per GeoJSON feature; return how many were loaded."""
-    try:
-        collection = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise ValidationFailed(f"cannot read {path} as GeoJSON: {exc}") from None
-    features = collection.get("features") if isinstance(collection, dict) else None
-    if not features:
-        raise ValidationFailed(f"{path} is not a GeoJSON FeatureCollection with features")
-    boundaries = {_ward_number(f, number_property, path): f["geometry"] for f in features}
+    features = _features(path)
+    boundaries = {_area_number(f, number_property, path): f["geometry"] for f in features}
     with transaction.atomic():
         for number, geometry in boundaries.items():
             Ward.objects.update_or_create(number=number, defaults={"boundary": geometry})
@@ -40,13 +35,39 @@ def load_wards(*, path: Path, number_property: str) -> int:
     return len(boundaries)
 
 
-def _ward_number(feature: dict, number_property: str, path: Path) -> int:
+def load_community_areas(*, path: Path, number_property: str, name_property: str) -> int:
+    """Create or update one CommunityArea per GeoJSON feature; return how many were loaded."""
+    features = _features(path)
+    with transaction.atomic():
+        for feature in features:
+            name = str((feature.get("properties") or {}).get(name_property) or "").strip()
+            CommunityArea.objects.update_or_create(
+                number=_area_number(feature, number_property, path),
+                defaults={"name": name.title(), "boundary": feature["geometry"]},
+            )
+    lookup.reset()
+    return len(features)
+
+
+def _features(path: Path) -> list[dict]:
+    """The features of a GeoJSON FeatureCollection file, or ValidationFailed saying why not."""
+    try:
+        collection = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ValidationFailed(f"cannot read {path} as GeoJSON: {exc}") from None
+    features = collection.get("features") if isinstance(collection, dict) else None
+    if not features:
+        raise ValidationFailed(f"{path} is not a GeoJSON FeatureCollection with features")
+    return features
+
+
+def _area_number(feature: dict, number_property: str, path: Path) -> int:
     raw = (feature.get("properties") or {}).get(number_property)
     try:
         return int(str(raw).strip())
     except ValueError:
         raise ValidationFailed(
-            f"{path}: a feature has {number_property}={raw!r}, not a ward number; "
+            f"{path}: a feature has {number_property}={raw!r}, not a ward or area number; "
             "name the property that holds it with --number-property"
         ) from None
 
@@ -76,6 +97,7 @@ class Located:
     source: str
     address_derived: bool  # True when civic311 wrote the address from the point
     zipcode: str = ""
+    community_area: int | None = None
 
 
 NOT_FOUND = "We could not find that address in Chicago. Check the number and street name."
@@ -97,6 +119,7 @@ def locate(*, address: str = "", lat: float | None = None, long: float | None = 
             long=long,
             address=address or (near.address if near else ""),
             ward=lookup.ward_at(lat, long),
+            community_area=lookup.community_area_at(lat, long),
             precision=Precision.ADDRESS if address or not near else near.precision,
             source="point",
             address_derived=not address and near is not None,
@@ -222,6 +245,7 @@ def _as_located(match: Match) -> Located:
         long=match.long,
         address=match.address,
         ward=lookup.ward_at(match.lat, match.long),
+        community_area=lookup.community_area_at(match.lat, match.long),
         precision=match.precision,
         source=match.source,
         address_derived=False,

@@ -30,7 +30,8 @@ class ServiceRequest(models.Model):
 
     Status = workflow.Status
 
-    tracking_number = models.CharField(max_length=11, unique=True, editable=False)
+    # Chicago's form `26-00001234`, or an imported request's own number (`SR21-00000001`).
+    tracking_number = models.CharField(max_length=16, unique=True, editable=False)
     token = models.CharField(max_length=32, unique=True, editable=False)
     service = models.ForeignKey("catalog.Service", on_delete=models.PROTECT, related_name="+")
     department = models.ForeignKey("catalog.Department", on_delete=models.PROTECT, related_name="+")
@@ -50,6 +51,9 @@ class ServiceRequest(models.Model):
     long = models.FloatField(null=True, blank=True)
     ward = models.ForeignKey(
         "geo.Ward", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    community_area = models.ForeignKey(
+        "geo.CommunityArea", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     # How the place was found: a resident's pin or staff's point is exact ("address");
     # a geocoded address may only reach its intersection, block or street.
@@ -94,7 +98,8 @@ class ServiceRequest(models.Model):
             models.Index(fields=["status", "requested_datetime"], name="sr_status_requested"),
             models.Index(fields=["service", "requested_datetime"], name="sr_service_requested"),
             models.Index(fields=["requested_datetime"], name="sr_requested"),
-            models.Index(fields=["updated_datetime"], name="sr_updated"),
+            # Harvests and exports page by (updated, id): a keyset, fast on the last page.
+            models.Index(fields=["updated_datetime", "id"], name="sr_updated_id"),
             models.Index(fields=["ward", "status"], name="sr_ward_status"),
             models.Index(fields=["department", "status"], name="sr_department_status"),
             models.Index(fields=["requester_email"], name="sr_requester_email"),

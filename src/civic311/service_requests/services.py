@@ -89,6 +89,7 @@ class Submission:
     requester: Requester
     ward: int | None
     department: Department
+    community_area: int | None = None
     media_urls: tuple[str, ...] = ()
     actor: User | None = None
     via: str = ""
@@ -155,6 +156,7 @@ def prepare_submission(**new: Unpack[NewRequest]) -> Submission:
         answers=answers,
         requester=new.get("requester") or Requester(),
         ward=ward,
+        community_area=place.community_area,
         department=Department.objects.get(pk=department_id),
         media_urls=tuple(new.get("media_urls", ())),
         actor=actor,
@@ -186,6 +188,7 @@ def record_submission(submission: Submission) -> ServiceRequest:
         lat=location.lat,
         long=location.long,
         ward_id=submission.ward,
+        community_area_id=submission.community_area,
         location_precision=submission.precision,
         address_derived=submission.address_derived,
         channel=submission.channel,
@@ -812,6 +815,7 @@ def _move_to(request: ServiceRequest, located: places.Located) -> None:
     request.lat = located.lat
     request.long = located.long
     request.ward_id = located.ward
+    request.community_area_id = located.community_area
     request.location_precision = str(located.precision)
     request.address_derived = located.address_derived
 
