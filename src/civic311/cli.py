@@ -33,6 +33,8 @@ USAGE = """usage: civic311 COMMAND [options]
                            list API clients, or stop a key working
   geocode-backfill [--batch 500]
                            place stored requests that lack a point or an address
+  import chicago-open-data|open311-harvest FILE [--rejects PATH]
+                           take in a city's history: its open-data CSV or an Open311 harvest
   purge-sandbox [--days 7] delete old test requests filed through the API sandbox
   migrate, createsuperuser, shell, …  Django's own commands
 

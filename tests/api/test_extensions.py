@@ -34,6 +34,7 @@ def test_attributes_and_extended_attributes(client, chicago, api_key):
     assert found["extended_attributes"] == {
         "channel": "open311",
         "ward": "44",
+        "community_area": "6",  # Lake View, from the point like the ward
         "zip": "60613",  # from the point: the app sent none
         "duplicate": False,
         "parent_service_request_id": None,

@@ -2,7 +2,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from civic311.service_requests.tracking import format_tracking_number, parse_tracking_number
+from civic311.service_requests.tracking import (
+    format_tracking_number,
+    numbers_meant,
+    parse_city_number,
+    parse_tracking_number,
+)
 
 
 def test_format_is_chicagos_two_digit_year_and_eight_digits():
@@ -53,3 +58,19 @@ def test_a_formatted_number_always_parses_back_to_itself(year, sequence):
 def test_the_parser_never_crashes_on_anything_typed(typed):
     result = parse_tracking_number(typed, current_year=2026)
     assert result is None or (len(result) == 11 and result[2] == "-")
+
+
+@pytest.mark.parametrize("typed", ["SR21-00000001", "SR21-1", "sr2100000001", " #sr21-0001 "])
+def test_the_citys_own_numbers_are_read_however_they_are_typed(typed):
+    assert parse_city_number(typed) == "SR21-00000001"
+
+
+@pytest.mark.parametrize("typed", ["21-00000001", "SR21-", "SR21-000000001", "SR21-0", "SRX1-1"])
+def test_what_is_not_a_city_number_is_refused(typed):
+    assert parse_city_number(typed) is None
+
+
+def test_an_sr_prefix_may_mean_either_number_and_the_citys_comes_first():
+    assert numbers_meant("sr26-00001234", current_year=2026) == ["SR26-00001234", "26-00001234"]
+    assert numbers_meant("26-00001234", current_year=2026) == ["26-00001234"]
+    assert numbers_meant("hello", current_year=2026) == []

@@ -28,6 +28,11 @@ class Department(Translated):
     )
     email = models.EmailField(blank=True)
     phone = models.CharField(max_length=40, blank=True)
+    open_data_names = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Other names the city's open data gives it (owner_department).",
+    )
 
     class Meta:
         ordering = ["name"]
@@ -65,6 +70,15 @@ class Service(Translated):
         default=False, help_text="Crews must attach an 'after' photo to close it as fixed."
     )
     active = models.BooleanField(default=True)
+    open_data_types = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="The city's open-data sr_type names and sr_short_codes that mean this service.",
+    )
+    imported = models.BooleanField(
+        default=False,
+        help_text="Made by an import for a type no service covers; never offered for new reports.",
+    )
 
     class Meta:
         ordering = ["name"]

@@ -101,6 +101,7 @@ def _department(spec: dict[str, Any]) -> Department:
             "public_name": spec.get("public_name", spec["name"]),
             "email": spec.get("email", ""),
             "phone": str(spec.get("phone", "")),
+            "open_data_names": [str(name) for name in spec.get("open_data", [])],
             "translations": _translations(spec, "department", spec["code"]),
         },
     )
@@ -120,6 +121,7 @@ def _service(spec: dict[str, Any], departments: dict[str, Department]) -> Servic
             "target_days": spec.get("target_days"),
             "photo_required_to_close": spec.get("photo_required_to_close", False),
             "active": spec.get("active", True),
+            "open_data_types": [str(name) for name in spec.get("open_data", [])],
             "translations": _translations(spec, "service", spec["name"]),
         },
     )

@@ -252,6 +252,9 @@ EXTENDED_ATTRIBUTES = {
             "How the request arrived.", examples=["web", "phone", "ward_office", "open311"]
         ),
         "ward": _nullable(_string(""), "The ward number, as text."),
+        "community_area": _nullable(
+            _string(""), "Chicago's community area (1 to 77) the point lies in, as text."
+        ),
         "zip": _nullable(_string(""), "The ZIP code."),
         "duplicate": {"type": "boolean", "description": "True when it duplicates another."},
         "parent_service_request_id": _nullable(_string(""), "The request it duplicates."),

@@ -52,6 +52,7 @@ _EXTENSION_FIELDS = (
     "attributes",
     "channel",
     "ward_id",
+    "community_area_id",
     "duplicate_of_id",
     "address_derived",
     "location_precision",

@@ -109,6 +109,7 @@ def extensions(
         "extended_attributes": {
             "channel": row["channel"],
             "ward": str(row["ward_id"]) if row["ward_id"] is not None else None,
+            "community_area": _number(row["community_area_id"]),
             "zip": _text(row["zipcode"]),
             "duplicate": row["duplicate_of_id"] is not None,
             "parent_service_request_id": row["parent_number"],
@@ -119,6 +120,11 @@ def extensions(
         },
         "notes": notes,
     }
+
+
+def _number(value: int | None) -> str | None:
+    """An area's number as Chicago's extensions write numbers: a string, or null."""
+    return str(value) if value is not None else None
 
 
 def photo(row: Row, *, zone: str, media: MediaUrl) -> dict[str, Any]:

@@ -30,8 +30,8 @@ from civic311.open311.http import (
     guess_format,
     key_service,
 )
+from civic311.service_requests.selectors import resolve_number
 from civic311.service_requests.services import Location, Requester
-from civic311.service_requests.tracking import parse_tracking_number
 
 # When this API's shape last changed (discovery's changeset, a cache hint for clients).
 API_CHANGESET = "2026-11-25T00:00:00Z"
@@ -143,7 +143,7 @@ def not_found(request: HttpRequest, path: str = "") -> HttpResponse:
 
 
 def _tracking_number(typed: str) -> str:
-    number = parse_tracking_number(typed, current_year=clock.now().year)
+    number = resolve_number(typed)
     if number is None:
         raise NotFound(f"service_request_id {typed[:40]} not found")
     return number

@@ -12,7 +12,6 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
 from civic311.catalog.translation import localized
-from civic311.core import clock
 from civic311.core.errors import NotFound
 from civic311.public import selectors
 from civic311.public.presenters import ribbon
@@ -41,7 +40,7 @@ class RequestUpdatesFeed(Feed):
         return response
 
     def get_object(self, request, number: str):
-        canonical = selectors.canonical_number(number, current_year=clock.now().year)
+        canonical = selectors.canonical_number(number)
         try:
             return selectors.tracker(canonical or "")
         except NotFound:

@@ -24,7 +24,7 @@ from civic311.media.models import Photo
 from civic311.public.models import ReportDraft
 from civic311.service_requests import workflow
 from civic311.service_requests.models import RequestEvent, ServiceRequest
-from civic311.service_requests.tracking import parse_tracking_number
+from civic311.service_requests.selectors import resolve_number
 
 RECENT_PAGE_SIZE = 25
 NEAR_RADIUS_M = 1000  # "near" on the home page: about ten minutes' walk
@@ -163,7 +163,7 @@ def tracker(number: str) -> TrackerData:
     """A public request, its public timeline, photos and department names (four queries)."""
     try:
         request = ServiceRequest.objects.select_related(
-            "service", "department", "ward", "duplicate_of"
+            "service", "department", "ward", "community_area", "duplicate_of"
         ).get(tracking_number=number, is_test=False)
     except ServiceRequest.DoesNotExist:
         raise NotFound(f"No request has the tracking number {number}.") from None
@@ -175,9 +175,9 @@ def tracker(number: str) -> TrackerData:
     )
 
 
-def canonical_number(typed: str, *, current_year: int) -> str | None:
+def canonical_number(typed: str) -> str | None:
     """The canonical form of a typed tracking number, or None when it cannot be one."""
-    return parse_tracking_number(typed, current_year=current_year)
+    return resolve_number(typed)
 
 
 def draft_for(token: str, *, owned: Iterable[str]) -> ReportDraft:

@@ -16,7 +16,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
-from civic311.core import clock
 from civic311.core.errors import NotFound, ValidationFailed
 from civic311.notifications import services as alerts
 from civic311.public import places as place_search
@@ -103,7 +102,7 @@ def places(request: HttpRequest) -> HttpResponse:
 def track(request: HttpRequest) -> HttpResponse:
     """Find a request by whatever the resident typed, or say helpfully why not."""
     typed = request.GET.get("number", "").strip()
-    number = selectors.canonical_number(typed, current_year=clock.now().year)
+    number = selectors.canonical_number(typed)
     if number is None:
         return _not_found(request, typed=typed, number=None, status=400)
     try:
@@ -118,7 +117,7 @@ def track(request: HttpRequest) -> HttpResponse:
 @require_GET
 def tracker(request: HttpRequest, number: str) -> HttpResponse:
     """The request page: status ribbon, progress, details, photos, timeline, alerts."""
-    canonical = selectors.canonical_number(number, current_year=clock.now().year)
+    canonical = selectors.canonical_number(number)
     if canonical is None:
         return _not_found(request, typed=number, number=None, status=404)
     if canonical != number:

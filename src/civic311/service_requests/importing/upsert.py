@@ -1,0 +1,254 @@
+"""Writing imported requests in batches, keyed on the city's own number.
+
+A batch is one transaction: a crash or Ctrl-C loses at most the batch being written,
+and a rerun of the same file finds the written rows unchanged and goes on. A row whose
+number is stored already updates only what changed (with a timeline step when its
+status did). A duplicate whose parent is not in yet waits, its parent's number kept on
+its first timeline step, and is linked when the parent arrives, in any order.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+
+from civic311.geo import lookup
+from civic311.geo.addresses import address_key
+from civic311.geo.models import CommunityArea, Ward
+from civic311.service_requests import workflow
+from civic311.service_requests.importing.catalogue import CatalogueIndex
+from civic311.service_requests.importing.records import ImportedRequest
+from civic311.service_requests.models import Channel, RequestEvent, ServiceRequest
+
+Event = RequestEvent.Type
+SOURCES = {
+    "chicago-open-data": "Imported from the city's open data",
+    "open311-harvest": "Imported from an Open311 harvest",
+}
+# The columns an import writes; comparing them tells an unchanged row from an update.
+FIELDS = (
+    "service_id",
+    "department_id",
+    "status",
+    "status_notes",
+    "description",
+    "channel",
+    "address",
+    "street_key",
+    "address_block",
+    "zipcode",
+    "lat",
+    "long",
+    "ward_id",
+    "community_area_id",
+    "location_precision",
+    "requested_datetime",
+    "updated_datetime",
+    "expected_datetime",
+    "closed_datetime",
+)
+
+
+@dataclass
+class ImportContext:
+    """What every batch of one import needs: the catalogue, the known areas, who imports."""
+
+    source: str
+    catalogue: CatalogueIndex = field(default_factory=CatalogueIndex)
+    wards: frozenset[int] = field(
+        default_factory=lambda: frozenset(Ward.objects.values_list("number", flat=True))
+    )
+    community_areas: frozenset[int] = field(
+        default_factory=lambda: frozenset(CommunityArea.objects.values_list("number", flat=True))
+    )
+
+    @property
+    def label(self) -> str:
+        """How the timeline names the import."""
+        return SOURCES[self.source]
+
+
+@dataclass
+class BatchResult:
+    """How many rows of a batch made a new request, changed one, or changed nothing."""
+
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+def write_batch(rows: list[ImportedRequest], context: ImportContext) -> BatchResult:
+    """Create or update the batch's requests and their timelines in one transaction."""
+    latest = {row.tracking_number: row for row in rows}  # a number twice: the later row wins
+    result = BatchResult()
+    with transaction.atomic():
+        stored = ServiceRequest.objects.in_bulk(list(latest), field_name="tracking_number")
+        created, changed, events = [], [], []
+        for number, row in latest.items():
+            values = _values(row, context)
+            request = stored.get(number)
+            if request is None:
+                request = ServiceRequest(tracking_number=number, token=secrets.token_hex(12))
+                _assign(request, values)
+                created.append((row, request))
+            elif any(getattr(request, name) != value for name, value in values.items()):
+                was = request.status
+                _assign(request, values)
+                changed.append(request)
+                if was != request.status:
+                    events.append(_status_event(request, was, row, context))
+            else:
+                result.unchanged += 1
+        ServiceRequest.objects.bulk_create([request for _, request in created])
+        for row, request in created:
+            events.extend(_first_events(request, row, context))
+        ServiceRequest.objects.bulk_update(changed, FIELDS)
+        RequestEvent.objects.bulk_create(events)
+        _link_duplicates({r.tracking_number: r.parent_number for r in latest.values()})
+    result.created, result.updated = len(created), len(changed)
+    return result
+
+
+def link_waiting_duplicates() -> int:
+    """Link every imported duplicate whose parent has arrived since; how many were linked."""
+    waiting = RequestEvent.objects.filter(
+        type=Event.SUBMITTED,
+        details__has_key="parent_sr_number",
+        request__status=workflow.Status.DUPLICATE,
+        request__duplicate_of__isnull=True,
+    ).values_list("request__tracking_number", "details")
+    parents = {number: details["parent_sr_number"] for number, details in waiting.iterator()}
+    with transaction.atomic():
+        return _link_duplicates(parents)
+
+
+def _link_duplicates(parent_numbers: dict[str, str]) -> int:
+    """Point each duplicate at its parent where the parent is stored; how many changed."""
+    wanted = {child: parent for child, parent in parent_numbers.items() if parent}
+    if not wanted:
+        return 0
+    parents = ServiceRequest.objects.in_bulk(set(wanted.values()), field_name="tracking_number")
+    children = ServiceRequest.objects.filter(
+        tracking_number__in=[c for c, p in wanted.items() if p in parents],
+        status=workflow.Status.DUPLICATE,
+    ).only("id", "tracking_number", "duplicate_of_id")
+    relinked = []
+    for child in children:
+        parent = parents[wanted[child.tracking_number]]
+        if child.duplicate_of_id != parent.pk and parent.pk != child.pk:
+            child.duplicate_of_id = parent.pk
+            relinked.append(child)
+    ServiceRequest.objects.bulk_update(relinked, ["duplicate_of"])
+    return len(relinked)
+
+
+def _values(row: ImportedRequest, context: ImportContext) -> dict[str, Any]:
+    service = context.catalogue.service_for(row.service_code, row.service_name, row.department_name)
+    department = context.catalogue.department_for(row.department_name, fallback=service.department)
+    key = address_key(row.address)
+    has_point = row.lat is not None and row.long is not None
+    target = service.target_days
+    return {
+        "service_id": service.pk,
+        "department_id": department.pk,
+        "status": row.status,
+        "status_notes": row.status_notes,
+        "description": row.description,
+        "channel": row.channel,
+        "address": row.address[:300],
+        "street_key": key.street,
+        "address_block": key.block,
+        "zipcode": row.zipcode,
+        "lat": row.lat,
+        "long": row.long,
+        "ward_id": _area(row.lat, row.long, row.ward, lookup.ward_at, context.wards),
+        "community_area_id": _area(
+            row.lat, row.long, row.community_area, lookup.community_area_at, context.community_areas
+        ),
+        "location_precision": "address" if has_point and key.names_a_house else "",
+        "requested_datetime": row.requested,
+        "updated_datetime": row.updated,
+        "expected_datetime": row.requested + dt.timedelta(days=target) if target else None,
+        "closed_datetime": row.closed,
+    }
+
+
+def _area(lat, long, recorded: int | None, find, known: frozenset[int]) -> int | None:
+    """The area a point lies in by the shipped shapes; the city's own record without a point."""
+    if lat is not None and long is not None:
+        found = find(lat, long)
+        if found is not None:
+            return found
+    return recorded if recorded in known else None
+
+
+def _assign(request: ServiceRequest, values: dict[str, Any]) -> None:
+    for name, value in values.items():
+        setattr(request, name, value)
+
+
+def _first_events(
+    request: ServiceRequest, row: ImportedRequest, context: ImportContext
+) -> list[RequestEvent]:
+    """Submitted, and closed or marked duplicate: the timeline an imported request starts with."""
+    details: dict[str, Any] = {"imported": context.source}
+    if row.parent_number:
+        details["parent_sr_number"] = row.parent_number
+    channel = str(Channel(request.channel).label)
+    submitted = _event(request, Event.SUBMITTED, f"Request submitted via {channel}", context)
+    submitted.created_at, submitted.status_after = row.requested, workflow.Status.OPEN
+    submitted.to_value, submitted.details = request.channel, details
+    if request.closed_datetime is None:
+        return [submitted]
+    closing = _closing_event(request, row, context, was=workflow.Status.OPEN)
+    return [submitted, closing]
+
+
+def _status_event(
+    request: ServiceRequest, was: str, row: ImportedRequest, context: ImportContext
+) -> RequestEvent:
+    """The step a newer file records: closed, reopened or a new status."""
+    if request.closed_datetime is not None and workflow.is_open(was):
+        return _closing_event(request, row, context, was=was)
+    if request.is_open and not workflow.is_open(was):
+        event = _event(request, Event.REOPENED, "Request reopened", context)
+    else:
+        label = workflow.Status(request.status).label
+        event = _event(request, Event.STATUS_CHANGED, f"Status changed to {label}", context)
+    event.created_at, event.from_value = row.updated, was
+    return event
+
+
+def _closing_event(
+    request: ServiceRequest, row: ImportedRequest, context: ImportContext, *, was: str
+) -> RequestEvent:
+    """Closed, or closed as a duplicate of the row's parent (by number: it may not be in yet)."""
+    if request.status == workflow.Status.DUPLICATE and row.parent_number:
+        summary = f"Closed as a duplicate of {row.parent_number}"
+        event = _event(request, Event.DUPLICATE_MARKED, summary, context)
+        event.to_value = row.parent_number
+    else:
+        label = workflow.Status(request.status).label
+        event = _event(request, Event.CLOSED, f"Request closed: {label}", context)
+    event.created_at, event.from_value = request.closed_datetime or row.updated, was
+    return event
+
+
+def _event(
+    request: ServiceRequest, type: str, summary: str, context: ImportContext
+) -> RequestEvent:
+    return RequestEvent(
+        request=request,
+        type=type,
+        created_at=request.updated_datetime,
+        actor_label=context.label,
+        summary=summary[:300],
+        description=context.label + ".",
+        to_value=request.status,
+        status_after=request.status,
+        details={"imported": context.source},
+    )
