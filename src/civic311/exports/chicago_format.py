@@ -9,7 +9,7 @@ columns in the portal's order, how `origin` names a channel, how `status` and
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from civic311.service_requests import workflow
@@ -119,15 +119,17 @@ def status_for(portal: str, *, duplicate: bool) -> workflow.Status:
 
 
 def read_time(text: str) -> datetime | None:
-    """A portal time (naive Chicago local, `.000` or not) as an aware datetime; None if empty.
+    """A portal time (naive Chicago local, `.000` or not) as an aware UTC datetime; None if empty.
 
-    Raises ValueError for text that is not a time.
+    In UTC because a local time in a clock change's gap or fold never compares equal to
+    the same moment read back from the database (PEP 495). Raises ValueError for text
+    that is not a time.
     """
     text = text.strip()
     if not text:
         return None
     parsed = datetime.fromisoformat(text.replace(" ", "T"))
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=CHICAGO)
+    return (parsed if parsed.tzinfo else parsed.replace(tzinfo=CHICAGO)).astimezone(UTC)
 
 
 def write_time(moment: datetime | None) -> str:

@@ -92,7 +92,7 @@ def _time(record: dict[str, Any], key: str) -> dt.datetime | None:
         raise RowRejected(f"{key} {text[:40]!r} is not a date and time") from None
     if moment.tzinfo is None:
         raise RowRejected(f"{key} {text[:40]!r} has no time zone")
-    return moment
+    return moment.astimezone(dt.UTC)
 
 
 def _status(record: dict[str, Any], extra: dict[str, Any]) -> str:

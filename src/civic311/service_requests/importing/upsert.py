@@ -172,7 +172,11 @@ def _values(row: ImportedRequest, context: ImportContext) -> dict[str, Any]:
         "location_precision": "address" if has_point and key.names_a_house else "",
         "requested_datetime": row.requested,
         "updated_datetime": row.updated,
-        "expected_datetime": row.requested + dt.timedelta(days=target) if target else None,
+        # In UTC: days added to a Chicago wall-clock time that crosses a clock change land on
+        # an hour that does not exist, and would read back as a different moment.
+        "expected_datetime": row.requested.astimezone(dt.UTC) + dt.timedelta(days=target)
+        if target
+        else None,
         "closed_datetime": row.closed,
     }
 
