@@ -7,7 +7,10 @@ loaders so the same process sees new boundaries.
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 
+import numpy as np
+import shapely
 from django.db import models
 from shapely import STRtree
 from shapely.geometry import Point, shape
@@ -53,6 +56,19 @@ class _BoundaryIndex:
         hits = tree.query(Point(long, lat), predicate="intersects")
         return numbers[int(min(hits))] if len(hits) else None
 
+    def numbers_at(self, points: Sequence[tuple[float, float]]) -> list[int | None]:
+        """`number_at` for many (lat, long) points in one vectorised query (imports use it)."""
+        tree, numbers = self.tree()
+        found: list[int | None] = [None] * len(points)
+        if not points or not numbers:
+            return found
+        lats, longs = np.array(points, dtype=float).T
+        inputs, hits = tree.query(shapely.points(longs, lats), predicate="intersects")
+        # Several hits for one point (on a shared border): the lowest index, as number_at.
+        for point, hit in sorted(zip(inputs.tolist(), hits.tolist(), strict=True), reverse=True):
+            found[point] = numbers[hit]
+        return found
+
 
 _wards = _BoundaryIndex("Ward")
 _community_areas = _BoundaryIndex("CommunityArea")
@@ -77,3 +93,13 @@ def ward_at(lat: float, long: float) -> int | None:
 def community_area_at(lat: float, long: float) -> int | None:
     """The number of the community area containing the point, or None outside them all."""
     return _community_areas.number_at(lat, long)
+
+
+def wards_at(points: Sequence[tuple[float, float]]) -> list[int | None]:
+    """The ward of each (lat, long) point, None where it is outside every ward."""
+    return _wards.numbers_at(points)
+
+
+def community_areas_at(points: Sequence[tuple[float, float]]) -> list[int | None]:
+    """The community area of each (lat, long) point, None where it is outside them all."""
+    return _community_areas.numbers_at(points)
