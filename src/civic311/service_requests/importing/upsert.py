@@ -89,23 +89,27 @@ def write_batch(rows: list[ImportedRequest], context: ImportContext) -> BatchRes
     latest = {row.tracking_number: row for row in rows}  # a number twice: the later row wins
     result = BatchResult()
     with transaction.atomic():
-        stored = ServiceRequest.objects.in_bulk(list(latest), field_name="tracking_number")
+        # Compared as plain values: most rows of a daily refresh are unchanged, and loading
+        # each as a model object cost more than the rest of the comparison.
+        stored = {
+            values["tracking_number"]: values
+            for values in ServiceRequest.objects.filter(tracking_number__in=list(latest)).values(
+                "tracking_number", *FIELDS
+            )
+        }
         areas = _areas(list(latest.values()), context)
         created: list[tuple[ImportedRequest, dict[str, Any]]] = []
-        changed, events = [], []
+        updates: dict[str, dict[str, Any]] = {}
         for number, row in latest.items():
             values = _values(row, context, *areas[number])
-            request = stored.get(number)
-            if request is None:
+            before = stored.get(number)
+            if before is None:
                 created.append((row, {**values, "tracking_number": number}))
-            elif any(getattr(request, name) != value for name, value in values.items()):
-                was = request.status
-                _assign(request, values)
-                changed.append(request)
-                if was != request.status:
-                    events.append(_status_event(request, was, row, context))
+            elif any(before[name] != value for name, value in values.items()):
+                updates[number] = values
             else:
                 result.unchanged += 1
+        changed, events = _apply(updates, latest, context)
         _insert_requests([values for _, values in created])
         for row, values in created:
             events.extend(_first_events(values, row, context))
@@ -114,6 +118,22 @@ def write_batch(rows: list[ImportedRequest], context: ImportContext) -> BatchRes
         _link_duplicates({r.tracking_number: r.parent_number for r in latest.values()})
     result.created, result.updated = len(created), len(changed)
     return result
+
+
+def _apply(
+    updates: dict[str, dict[str, Any]],
+    rows: dict[str, ImportedRequest],
+    context: ImportContext,
+) -> tuple[list[ServiceRequest], list[dict[str, Any]]]:
+    """The stored requests with their new values set, and the timeline steps for new statuses."""
+    changed = list(ServiceRequest.objects.filter(tracking_number__in=list(updates)))
+    events = []
+    for request in changed:
+        was = request.status
+        _assign(request, updates[request.tracking_number])
+        if was != request.status:
+            events.append(_status_event(request, was, rows[request.tracking_number], context))
+    return changed, events
 
 
 def _insert_requests(requests: list[dict[str, Any]]) -> None:
