@@ -228,19 +228,23 @@ def _check_new_update_id(client: ApiClient, update_id: str) -> None:
 # --- abuse limits ------------------------------------------------------------
 
 
-def count_request(*, bucket: str, limit: int) -> int | None:
-    """Count one POST against `bucket`'s minute; the seconds to wait when over `limit`, else None.
+def count_request(*, bucket: str, limit: int, window_seconds: int = 60) -> int | None:
+    """Count one POST against `bucket`'s window; the seconds to wait when over `limit`, else None.
 
-    The counter is a row per bucket and clock minute, incremented by one upsert, so
-    every gunicorn worker (and every server) shares it.
+    Windows are clock-aligned (a minute, an hour, a UTC day; `window_seconds` a whole number
+    of minutes). The counter is a row per bucket and window, incremented by one upsert, so
+    every gunicorn worker (and every server) shares it. A bucket keeps one window size.
     """
     now = clock.now().timestamp()
-    minute = int(now // 60)
+    minutes = max(1, window_seconds // 60)
+    start = int(now // (minutes * 60)) * minutes
+    until = start + minutes
     quote = connection.ops.quote_name
-    table, bucket_col, minute_col, count_col = (
+    table, bucket_col, minute_col, until_col, count_col = (
         quote(RateCounter._meta.db_table),
         quote("bucket"),
         quote("minute"),
+        quote("until"),
         quote("count"),
     )
     with transaction.atomic(), connection.cursor() as cursor:
@@ -249,18 +253,19 @@ def count_request(*, bucket: str, limit: int) -> int | None:
             # disk on every count cost each POST a second fsync.
             cursor.execute("SET LOCAL synchronous_commit TO OFF")
         cursor.execute(
-            f"INSERT INTO {table} ({bucket_col}, {minute_col}, {count_col}) VALUES (%s, %s, 1) "
-            f"ON CONFLICT ({bucket_col}, {minute_col}) "
+            f"INSERT INTO {table} ({bucket_col}, {minute_col}, {until_col}, {count_col}) "
+            f"VALUES (%s, %s, %s, 1) ON CONFLICT ({bucket_col}, {minute_col}) "
             f"DO UPDATE SET {count_col} = {table}.{count_col} + 1 RETURNING {count_col}",
-            [bucket[:80], minute],
+            [bucket[:80], start, until],
         )
         (count,) = cursor.fetchone()
         if count == 1:
-            # The first hit of a new minute clears finished minutes (any bucket).
-            cursor.execute(f"DELETE FROM {table} WHERE {minute_col} < %s", [minute - 1])
+            # The first hit of a new window clears windows that ended before the last minute
+            # (any bucket), as the minute counters always did.
+            cursor.execute(f"DELETE FROM {table} WHERE {until_col} < %s", [int(now // 60)])
     if count <= limit:
         return None
-    return max(1, int((minute + 1) * 60 - now + 0.999))
+    return max(1, int(until * 60 - now + 0.999))
 
 
 # --- sandbox -----------------------------------------------------------------
