@@ -49,9 +49,12 @@ class Filing:
 
 
 def create_client(
-    *, name: str, contact_email: str = "", sandbox: bool = False
+    *, name: str, contact_email: str = "", sandbox: bool = False, verifies_emails: bool = False
 ) -> tuple[ApiClient, str]:
-    """Register an API client; returns it and its key, which is shown this once only."""
+    """Register an API client; returns it and its key, which is shown this once only.
+
+    `verifies_emails`: staff trust the app to prove its users own the addresses it sends.
+    """
     name = " ".join(name.split())
     if not name:
         raise ValidationFailed({"name": "name required: the app's name, e.g. Chicago Works"})
@@ -64,6 +67,7 @@ def create_client(
         key_prefix=key.prefix,
         key_hash=key.hash,
         is_sandbox=sandbox,
+        verifies_emails=verifies_emails,
         created_at=clock.now(),
     )
     return client, key.secret
@@ -109,6 +113,8 @@ def file_request(
         via=client.name,
         is_test=client.is_sandbox,
         photos=photos,
+        # Only a client staff marked as verifying its users' addresses may vouch (ADR 0015).
+        email_vouched=client.verifies_emails,
     )
     try:
         with transaction.atomic():
