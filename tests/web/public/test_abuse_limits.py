@@ -206,3 +206,36 @@ def test_a_filled_honeypot_files_nothing_and_sends_nothing(client, pothole):
     )
     assert refused.status_code == 400 and f'href="/requests/{number}"' in refused.text
     assert not Subscription.objects.exists() and not OutboxMessage.objects.exists()
+
+
+# --- in a real browser -----------------------------------------------------------------
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_in_a_browser_the_trap_is_unseen_and_the_limit_shows_in_the_box(page, pothole, limits):
+    from tests.web.public.test_browser import stay_local
+
+    limits(subscriptions_per_ip_per_hour=1)
+    stay_local(page)
+    number = file_pothole(pothole).tracking_number
+    page.goto(f"{page.base}/requests/{number}")
+    trap = page.locator("#subscribe-website")
+    box = trap.bounding_box()
+    assert box is not None and box["x"] + box["width"] < 0  # off screen, never seen
+    page.get_by_label("Your email address").fill("first@example.org")
+    page.get_by_label("Your email address").press("Tab")
+    assert page.evaluate("document.activeElement.id") != "subscribe-website"
+    page.get_by_role("button", name="Email me", exact=True).click()
+    page.get_by_text("Check your inbox.").wait_for()
+    # A second ask from this connection within the hour: htmx swaps the 429's box in.
+    page.goto(f"{page.base}/requests/{number}")
+    page.get_by_label("Your email address").fill("second@example.org")
+    page.get_by_role("button", name="Email me", exact=True).click()
+    page.get_by_text("Please wait before trying again").wait_for()
+    assert (
+        "as often this hour as we allow one connection (1)"
+        in page.locator("#subscribe").inner_text()
+    )
+    assert page.url.endswith(f"/requests/{number}")  # still on the request's page
+    assert Subscription.objects.count() == 1
