@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from civic311.core import clock
 from civic311.core.errors import NotFound, ValidationFailed
+from civic311.notifications import selectors as alerts_selectors
 from civic311.notifications import services as alerts
 from civic311.public import limits, presenters, reporting, selectors
 from civic311.public import places as place_search
@@ -297,7 +298,10 @@ def report_done(request: HttpRequest, token: str) -> HttpResponse:
     if not draft.is_filed:
         return redirect("public:report_review", token=token)
     data = selectors.tracker(draft.request.tracking_number)
-    return render(request, "public/report_done.html", {"sr": data.request})
+    # The updates start only from the receipt's link (docs/adr/0015): say so here.
+    awaiting = alerts_selectors.requester_awaiting_confirmation(draft.request)
+    context = {"sr": data.request, "awaiting_confirmation": awaiting}
+    return render(request, "public/report_done.html", context)
 
 
 @never_cache

@@ -139,7 +139,8 @@ def test_email_me_updates_on_the_form_sends_a_receipt_in_the_page_language(
     review = client.post(
         f"/es/report/{pothole.service_code}/", pothole_answers(email_updates="on")
     )["Location"]
-    client.post(review)
+    done = client.post(review, follow=True)
+    assert "Enviamos un comprobante a ana@example.org. Para recibir un correo" in page_text(done)
     deliver(smtp_sink.url)
     (receipt,) = smtp_sink.mailbox.wait_for(1)
     subscription = Subscription.objects.get()
@@ -163,6 +164,7 @@ def test_without_email_me_updates_there_is_no_email(client, pothole, smtp_sink):
     from tests.web.public.test_report_form import pothole_answers
 
     review = client.post(f"/report/{pothole.service_code}/", pothole_answers())["Location"]
-    client.post(review)
+    done = client.post(review, follow=True)
+    assert "We sent a receipt" not in page_text(done)
     assert deliver(smtp_sink.url).sent == 0
     assert not Subscription.objects.exists()
