@@ -250,6 +250,25 @@ class Config:
     api_rate_limit_per_minute: int = _setting(
         "120", _positive_int, "POSTs per minute allowed per API key and per IP address"
     )
+    filings_per_ip_per_hour: int = _setting(
+        "20", _positive_int, "reports the resident site files per hour from one IP address"
+    )
+    subscriptions_per_ip_per_hour: int = _setting(
+        "20",
+        _positive_int,
+        "requests for email alerts the resident site takes per hour from one IP address",
+    )
+    receipts_per_email_per_day: int = _setting(
+        "10",
+        _positive_int,
+        "reports with email updates the resident site files per UTC day for one email address "
+        "(each sends that address a receipt)",
+    )
+    confirmations_per_email_per_day: int = _setting(
+        "5",
+        _positive_int,
+        "confirmation emails the tracker pages send per UTC day to one email address",
+    )
     trusted_proxies: int = _setting(
         "0",
         _count,

@@ -18,6 +18,7 @@ from civic311.notifications.models import OutboxMessage
 from civic311.service_requests import services
 from civic311.service_requests.models import RequestEvent
 from tests.conftest import CITY_HALL
+from tests.support.mail import confirm_from_receipt
 
 pytestmark = pytest.mark.django_db
 MINUTE = dt.timedelta(minutes=1)
@@ -27,8 +28,9 @@ def window():
     return dt.timedelta(minutes=settings.CIVIC311.alert_window_minutes)
 
 
-def file_pothole(pothole, email="ana@example.org", **extra):
-    return services.submit_request(
+def file_pothole(pothole, email="ana@example.org", confirm=True, **extra):
+    """A web pothole whose requester confirmed the updates by their receipt's link."""
+    request = services.submit_request(
         service=pothole,
         channel="web",
         location=services.Location(lat=CITY_HALL[0], long=CITY_HALL[1]),
@@ -36,6 +38,9 @@ def file_pothole(pothole, email="ana@example.org", **extra):
         requester=services.Requester(email=email),
         **extra,
     )
+    if confirm and email and extra.get("email_updates", True):
+        confirm_from_receipt(request)
+    return request
 
 
 def updates():
@@ -147,13 +152,13 @@ def test_a_change_after_the_email_was_claimed_is_not_folded_into_it(pothole):
 
 
 def test_sandbox_requests_send_no_email(pothole):
-    request = file_pothole(pothole, is_test=True)
+    request = file_pothole(pothole, is_test=True, confirm=False)  # no receipt to confirm
     services.change_status(request, status="investigating", actor=None)
     assert not OutboxMessage.objects.exists()
 
 
 def test_an_invalid_requester_address_does_not_block_the_submission(pothole):
-    request = file_pothole(pothole, email="not-an-address")
+    request = file_pothole(pothole, email="not-an-address", confirm=False)
     assert request.pk and not OutboxMessage.objects.exists()
 
 

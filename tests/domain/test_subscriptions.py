@@ -11,19 +11,24 @@ from civic311.notifications.models import OutboxMessage, Subscription
 from civic311.notifications.services import confirm_subscription, subscribe, unsubscribe
 from civic311.service_requests import services
 from tests.conftest import CITY_HALL
+from tests.support.mail import confirm_from_receipt
 
 pytestmark = pytest.mark.django_db
 DAY = dt.timedelta(days=1)
 
 
-def file_pothole(pothole, email=""):
-    return services.submit_request(
+def file_pothole(pothole, email="", confirm=True):
+    """A web pothole; a requester with an email follows their receipt's confirm link too."""
+    request = services.submit_request(
         service=pothole,
         channel="web",
         location=services.Location(lat=CITY_HALL[0], long=CITY_HALL[1]),
         attributes={"WHEREIST": ["CURB"]},
         requester=services.Requester(email=email),
     )
+    if email and confirm:
+        confirm_from_receipt(request)
+    return request
 
 
 def confirmation_token_of(subscription):
@@ -35,7 +40,20 @@ def unsubscribe_token_of(subscription):
     return tokens.unsubscribe_token(subscription.pk)
 
 
-def test_the_requester_is_subscribed_confirmed_and_others_must_confirm(pothole):
+def test_the_requester_gets_only_a_receipt_until_they_confirm_by_its_link(pothole):
+    # Issue 13 item 2: filing with someone's address used to subscribe it, confirmed.
+    request = file_pothole(pothole, email="Victim@Example.org", confirm=False)
+    requester = request.subscriptions.get()
+    assert requester.email == "victim@example.org" and requester.state == "pending"
+    assert selectors.subscription_count(request) == 0
+    services.change_status(request, status="investigating", actor=None, public_note="Seen.")
+    kinds = list(OutboxMessage.objects.values_list("kind", flat=True))
+    assert kinds == ["receipt"]  # the change sent the unconfirmed address nothing
+    assert confirm_from_receipt(request).state == "active"
+    assert selectors.subscription_count(request) == 1
+
+
+def test_the_requester_confirmed_by_the_receipt_and_others_must_confirm(pothole):
     request = file_pothole(pothole, email="Ana@Example.org")
     assert selectors.subscription_count(request) == 1
     assert request.subscriptions.get().email == "ana@example.org"

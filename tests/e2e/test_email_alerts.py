@@ -15,7 +15,7 @@ from civic311.notifications.services import subscribe
 from civic311.service_requests import services
 from tests.conftest import CITY_HALL
 from tests.media.images import GREEN, jpeg
-from tests.support.mail import deliver, html_of, link, text_of
+from tests.support.mail import click_confirm, deliver, html_of, link, text_of
 
 pytestmark = pytest.mark.django_db
 MINUTE = dt.timedelta(minutes=1)
@@ -37,6 +37,15 @@ def window():
     return dt.timedelta(minutes=settings.CIVIC311.alert_window_minutes)
 
 
+def confirm_receipts(sink, *addresses):
+    """Send what is due; each requester opens their receipt's confirm link and presses it."""
+    deliver(sink.url)
+    for address in addresses or ("ana@example.org",):
+        receipt = sink.mailbox.to(address)[-1]
+        done = click_confirm(Client(), receipt)
+        assert done.status_code == 200 and b"You are following" in done.content
+
+
 def test_the_requester_gets_a_receipt_with_the_number_and_the_tracker_link(pothole, smtp_sink):
     request = file_pothole(pothole)
     assert deliver(smtp_sink.url).sent == 1
@@ -55,6 +64,41 @@ def test_the_requester_gets_a_receipt_with_the_number_and_the_tracker_link(potho
     )
     assert receipt["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert receipt["Message-ID"].endswith(">")
+    # The address was typed by whoever filed: the receipt asks before any update is sent.
+    assert "Nothing more is sent until you do." in text
+    assert "We will email you when its status changes." not in text
+    assert f"{settings.BASE_URL}/subscriptions/confirm/" in text
+    assert "Confirm email updates" in html_of(receipt)
+
+
+def test_filing_with_someone_elses_address_sends_them_the_receipt_and_nothing_more(
+    pothole, smtp_sink
+):
+    # Issue 13 item 2: the address used to be subscribed as confirmed, so a stranger got
+    # every update of a request someone else filed in their name.
+    request = file_pothole(pothole, email="victim@example.org")
+    services.change_status(request, status="investigating", actor=None, public_note="Seen.")
+    with clock.frozen_at(clock.now() + window() + MINUTE):
+        assert deliver(smtp_sink.url).sent == 1
+    (receipt,) = smtp_sink.mailbox.to("victim@example.org")
+    assert receipt["Subject"].startswith("Received: ")
+    assert selectors.subscription_count(request) == 0
+    # The stop link in the receipt cancels the confirm link too.
+    assert Client().post(link(receipt, "unsubscribe")).status_code == 200
+    assert Client().post(link(receipt, "confirm")).status_code == 404
+    assert selectors.subscription_count(request) == 0
+
+
+def test_the_receipts_confirm_link_starts_the_updates(pothole, smtp_sink):
+    request = file_pothole(pothole)
+    confirm_receipts(smtp_sink)
+    assert selectors.subscription_count(request) == 1
+    services.change_status(request, status="investigating", actor=None, public_note="Seen.")
+    with clock.frozen_at(clock.now() + window() + MINUTE):
+        assert deliver(smtp_sink.url).sent == 1
+    update = smtp_sink.mailbox.messages[-1]
+    assert update["To"] == "ana@example.org"
+    assert update["Subject"].startswith(f"{request.tracking_number} is now ")
 
 
 def test_no_receipt_and_no_alerts_when_the_requester_opted_out(pothole, smtp_sink):
@@ -70,6 +114,7 @@ def test_the_whole_journey_of_two_followers(pothole, smtp_sink):
     t0 = clock.now()
     request = file_pothole(pothole)
     number = request.tracking_number
+    confirm_receipts(smtp_sink)  # Ana starts the updates from her receipt
 
     # Someone else subscribes from the tracker page: double opt-in.
     subscribe(request=request, email="Ben@Example.org")
@@ -146,7 +191,7 @@ def test_the_whole_journey_of_two_followers(pothole, smtp_sink):
 
 def test_the_unsubscribe_page_asks_first_and_the_button_stops_the_emails(pothole, smtp_sink):
     request = file_pothole(pothole)
-    deliver(smtp_sink.url)
+    confirm_receipts(smtp_sink)
     (receipt,) = smtp_sink.mailbox.wait_for(1)
     address = link(receipt, "unsubscribe")
     page = Client().get(address)
@@ -160,8 +205,9 @@ def test_the_unsubscribe_page_asks_first_and_the_button_stops_the_emails(pothole
     assert len(smtp_sink.mailbox.messages) == 1
 
 
-def test_a_tampered_link_is_refused(pothole):
+def test_a_tampered_link_is_refused(pothole, smtp_sink):
     request = file_pothole(pothole)
+    confirm_receipts(smtp_sink)
     assert request.subscriptions.count() == 1
     for path in ("/subscriptions/confirm/abc:def", "/subscriptions/unsubscribe/1:forged"):
         assert Client().get(path).status_code == 404
@@ -173,7 +219,7 @@ def test_duplicate_followers_are_told_and_then_follow_the_parent(pothole, smtp_s
     t0 = clock.now()
     parent = file_pothole(pothole, email="first@example.org")
     child = file_pothole(pothole, email="second@example.org")
-    deliver(smtp_sink.url)
+    confirm_receipts(smtp_sink, "first@example.org", "second@example.org")
     smtp_sink.mailbox.wait_for(2)
     with clock.frozen_at(t0 + MINUTE):
         services.mark_duplicate(child, parent=parent, actor=None, note="Same hole.")
@@ -209,7 +255,7 @@ def test_five_status_changes_within_the_window_make_one_email_per_subscriber(pot
     t0 = clock.now()
     request = file_pothole(pothole)
     subscribe(request=request, email="ben@example.org", confirmed=True)
-    deliver(smtp_sink.url)
+    confirm_receipts(smtp_sink)
     smtp_sink.mailbox.wait_for(1)  # Ana's receipt
     steps = ["investigating", "action_scheduled", "in_progress", "investigating", "fixed"]
     for minute, status in enumerate(steps):
@@ -252,13 +298,14 @@ def test_the_completion_email_shows_the_crews_photo(pothole, smtp_sink, settings
     settings.MEDIA_ROOT = str(tmp_path)
     t0 = clock.now()
     request = file_pothole(pothole)
+    confirm_receipts(smtp_sink)
     after = prepare_photos(files=[io.BytesIO(jpeg(color=GREEN))])
     with clock.frozen_at(t0 + MINUTE):
         services.change_status(
             request, status="fixed", actor=None, public_note="Patched.", photos=after
         )
     with clock.frozen_at(t0 + MINUTE + window()):
-        assert deliver(smtp_sink.url).sent == 2
+        assert deliver(smtp_sink.url).sent == 1  # the receipt went before
     completed = smtp_sink.mailbox.wait_for(2)[1]
     photo = request.photos.get(kind="crew")
     assert photo.url.startswith(settings.BASE_URL)
@@ -286,7 +333,7 @@ def test_a_caller_adding_their_report_gets_a_receipt_and_then_the_updates(pothol
         actor=None,
         channel="phone",
     )
-    deliver(smtp_sink.url)
+    confirm_receipts(smtp_sink, "ana@example.org", "bo@example.org")
     smtp_sink.mailbox.wait_for(2)
     (added,) = smtp_sink.mailbox.to("bo@example.org")
     assert added["Subject"] == f"Added: {request.tracking_number} Pothole in Street"

@@ -22,7 +22,7 @@ from civic311.open311.services import create_client
 from tests.conftest import CITY_HALL, POTHOLE
 from tests.media.images import BLUE, jpeg
 from tests.support.forms import form_posting_to
-from tests.support.mail import deliver, text_of
+from tests.support.mail import click_confirm, deliver, text_of
 from tests.support.pages import visible_text
 from tests.support.staff import PASSWORD, make_staff
 
@@ -105,6 +105,9 @@ def test_a_pothole_photo_shows_a_sewer_cave_in_and_the_resident_follows_one_numb
     assert receipt["To"] == RESIDENT
     assert receipt["Subject"] == f"Received: {number} Pothole in Street"
     assert "Handled by: Transportation" in text_of(receipt)
+    # The app does not vouch for the address, so Ana starts the updates from the receipt.
+    done = click_confirm(Client(), receipt)
+    assert done.status_code == 200 and f"You are following {number}" in done.text
 
     # It is in Transportation's queue, in ward 42 (City Hall).
     cdot = staff_client("cdot")

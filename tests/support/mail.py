@@ -39,3 +39,28 @@ def link(message: EmailMessage, kind: str) -> str:
     found = re.search(rf"https?://[^/\s]+(/subscriptions/{kind}/\S+)", text_of(message))
     assert found, f"no {kind} link in:\n{text_of(message)}"
     return found.group(1)
+
+
+def confirm_link_of_receipt(request) -> str:
+    """The confirm link in the receipt queued for `request`'s requester (docs/adr/0015)."""
+    from civic311.notifications.models import OutboxMessage
+
+    receipt = OutboxMessage.objects.filter(request=request, kind="receipt").latest("id")
+    found = re.search(r"https?://[^/\s]+((?:/es)?/subscriptions/confirm/\S+)", receipt.body_text)
+    assert found, f"no confirm link in the receipt:\n{receipt.body_text}"
+    return found.group(1)
+
+
+def confirm_from_receipt(request):
+    """The requester follows the confirm link of their receipt, as a resident does; returns it."""
+    from civic311.notifications.services import confirm_subscription
+
+    token = confirm_link_of_receipt(request).rsplit("/", 1)[-1]
+    return confirm_subscription(token=token)
+
+
+def click_confirm(browser, message: EmailMessage):
+    """Open an email's confirm link in `browser` (a test Client) and press its button."""
+    address = link(message, "confirm")
+    assert browser.get(address).status_code == 200
+    return browser.post(address)

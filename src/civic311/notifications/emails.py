@@ -106,6 +106,7 @@ def receipt(
 ) -> Email:
     """A reporter's receipt: tracking number, what happens next, the tracker link.
 
+    Unless the subscription is already confirmed, it carries the link that starts the updates.
     `added` when their report was added to a request the city already had.
     """
     with translation.override(language_of(subscription)):
@@ -114,6 +115,9 @@ def receipt(
         context["expected"] = request.expected_datetime
         context["added"] = added
         context["report_count"] = request.report_count
+        # An address nobody has confirmed gets the link to start the updates (ADR 0015).
+        context["confirm_url"] = "" if subscription.is_active else confirmation_url(subscription)
+        context["days"] = CONFIRMATION_DAYS
         words = {"number": request.tracking_number, "service": localized(request.service, "name")}
         if added:
             subject = _("Added: %(number)s %(service)s") % words

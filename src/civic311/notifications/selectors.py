@@ -14,6 +14,17 @@ def subscription_count(request: ServiceRequest) -> int:
     return active_subscriptions().filter(request=request).count()
 
 
+def requester_awaiting_confirmation(request: ServiceRequest) -> str:
+    """The address the requester's receipt went to while its confirm link is unused, else ""."""
+    pending = Subscription.objects.filter(
+        request=request,
+        source=Subscription.Source.REQUESTER,
+        confirmed_at__isnull=True,
+        unsubscribed_at__isnull=True,
+    ).values_list("email", flat=True)
+    return pending.first() or ""
+
+
 def subscription_for_confirmation(token: str) -> Subscription | None:
     """The subscription a confirmation link names, if the link is still good."""
     found = tokens.read_confirmation_token(token)

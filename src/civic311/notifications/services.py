@@ -125,13 +125,22 @@ def unsubscribe(*, token: str) -> Subscription:
 
 
 def welcome_requester(
-    *, request: ServiceRequest, event: RequestEvent, email: str = "", first_name: str = ""
+    *,
+    request: ServiceRequest,
+    event: RequestEvent,
+    email: str = "",
+    first_name: str = "",
+    vouched: bool = False,
 ) -> Subscription | None:
-    """Inside the transaction that filed a report: subscribe its reporter, queue their receipt.
+    """Inside the transaction that filed a report: queue its reporter's receipt.
 
-    `event` is the report's timeline event: the submission of a new request, or "reported
-    again" when a caller's report is added to an open one (then pass their `email` and
-    `first_name`; the request's own requester is the default).
+    Whoever files may type anyone's address, so the receipt is the only email sent unasked:
+    it carries a link to confirm the updates (and one to stop), and the subscription stays
+    pending until the link is used (docs/adr/0015). `vouched` when the filer proved the
+    address is theirs (an API client marked as verifying its users' addresses): then the
+    updates start at once. `event` is the report's timeline event: the submission of a new
+    request, or "reported again" when a caller's report is added to an open one (then pass
+    their `email` and `first_name`; the request's own requester is the default).
     """
     _require_transaction()
     given = email or request.requester_email
@@ -143,7 +152,7 @@ def welcome_requester(
         subscription = _start(
             request,
             address,
-            confirmed=True,
+            confirmed=vouched,
             source=Subscription.Source.REQUESTER,
             language=translation.get_language() or "",
         )

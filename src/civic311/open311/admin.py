@@ -12,10 +12,25 @@ from civic311.open311.models import ApiClient
 
 @admin.register(ApiClient)
 class ApiClientAdmin(admin.ModelAdmin):
-    list_display = ["name", "key_prefix", "is_sandbox", "created_at", "revoked_at"]
-    list_filter = ["is_sandbox", "revoked_at"]
+    list_display = [
+        "name",
+        "key_prefix",
+        "is_sandbox",
+        "verifies_emails",
+        "created_at",
+        "revoked_at",
+    ]
+    list_filter = ["is_sandbox", "verifies_emails", "revoked_at"]
     search_fields = ["name", "key_prefix", "contact_email"]
-    fields = ["name", "contact_email", "is_sandbox", "key_prefix", "created_at", "revoked_at"]
+    fields = [
+        "name",
+        "contact_email",
+        "is_sandbox",
+        "verifies_emails",
+        "key_prefix",
+        "created_at",
+        "revoked_at",
+    ]
     actions = ["revoke"]
 
     def get_readonly_fields(self, request: HttpRequest, obj: ApiClient | None = None) -> list[str]:
@@ -29,7 +44,10 @@ class ApiClientAdmin(admin.ModelAdmin):
             super().save_model(request, obj, form, change)
             return
         client, secret = services.create_client(
-            name=obj.name, contact_email=obj.contact_email, sandbox=obj.is_sandbox
+            name=obj.name,
+            contact_email=obj.contact_email,
+            sandbox=obj.is_sandbox,
+            verifies_emails=obj.verifies_emails,
         )
         obj.pk = client.pk
         obj.refresh_from_db()

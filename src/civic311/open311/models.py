@@ -23,6 +23,13 @@ class ApiClient(models.Model):
     is_sandbox = models.BooleanField(
         default=False, help_text="Sandbox keys write test requests at /open311/sandbox/v2/ only."
     )
+    verifies_emails = models.BooleanField(
+        "verifies its users' email addresses",
+        default=False,
+        help_text="Tick only for an app that proves each user owns the email address it sends "
+        "(e.g. by a link it emailed them): its filers then get updates without confirming "
+        "(docs/adr/0015). Otherwise they get a receipt with a link to confirm.",
+    )
     created_at = models.DateTimeField()
     revoked_at = models.DateTimeField(null=True, blank=True)
 
@@ -101,17 +108,24 @@ class IdempotentSubmission(models.Model):
 
 
 class RateCounter(models.Model):
-    """How many POSTs one key or address made in one clock minute (shared by all workers)."""
+    """How many POSTs one key, address or email made in one clock window (shared by all workers).
+
+    The API counts per minute; the resident site counts per hour and per day (public.limits).
+    """
 
     bucket = models.CharField(max_length=80)
-    minute = models.BigIntegerField(help_text="Minutes since the Unix epoch.")
+    minute = models.BigIntegerField(help_text="The window's first minute, since the Unix epoch.")
+    until = models.BigIntegerField(
+        default=0, help_text="The minute the window ends; the row is cleared after it."
+    )
     count = models.PositiveIntegerField(default=0)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["bucket", "minute"], name="rate_counter_unique")
         ]
-        indexes = [models.Index(fields=["minute"], name="rate_counter_minute")]
+        # Finished windows are cleared by `until`; `minute` is only read with the bucket.
+        indexes = [models.Index(fields=["until"], name="rate_counter_until")]
 
     def __str__(self) -> str:
         return f"{self.bucket}@{self.minute}: {self.count}"

@@ -643,7 +643,12 @@ SUBMISSION = {
             "refused with a 400.",
             maxLength=100,
         ),
-        "email": _string("The reporter's email (private; they get updates).", format="email"),
+        "email": _string(
+            "The reporter's email (private). It gets a receipt with a link to confirm "
+            "updates, and nothing more until that link is used; the updates start at once "
+            "only when staff marked your key as verifying its users' addresses.",
+            format="email",
+        ),
         "device_id": _string("The device's id (private); `deviceid` is accepted too."),
         "account_id": _string("The reporter's account in your app (private)."),
         "first_name": _string("Private."),

@@ -49,9 +49,12 @@ class Filing:
 
 
 def create_client(
-    *, name: str, contact_email: str = "", sandbox: bool = False
+    *, name: str, contact_email: str = "", sandbox: bool = False, verifies_emails: bool = False
 ) -> tuple[ApiClient, str]:
-    """Register an API client; returns it and its key, which is shown this once only."""
+    """Register an API client; returns it and its key, which is shown this once only.
+
+    `verifies_emails`: staff trust the app to prove its users own the addresses it sends.
+    """
     name = " ".join(name.split())
     if not name:
         raise ValidationFailed({"name": "name required: the app's name, e.g. Chicago Works"})
@@ -64,6 +67,7 @@ def create_client(
         key_prefix=key.prefix,
         key_hash=key.hash,
         is_sandbox=sandbox,
+        verifies_emails=verifies_emails,
         created_at=clock.now(),
     )
     return client, key.secret
@@ -109,6 +113,8 @@ def file_request(
         via=client.name,
         is_test=client.is_sandbox,
         photos=photos,
+        # Only a client staff marked as verifying its users' addresses may vouch (ADR 0015).
+        email_vouched=client.verifies_emails,
     )
     try:
         with transaction.atomic():
@@ -228,19 +234,23 @@ def _check_new_update_id(client: ApiClient, update_id: str) -> None:
 # --- abuse limits ------------------------------------------------------------
 
 
-def count_request(*, bucket: str, limit: int) -> int | None:
-    """Count one POST against `bucket`'s minute; the seconds to wait when over `limit`, else None.
+def count_request(*, bucket: str, limit: int, window_seconds: int = 60) -> int | None:
+    """Count one POST against `bucket`'s window; the seconds to wait when over `limit`, else None.
 
-    The counter is a row per bucket and clock minute, incremented by one upsert, so
-    every gunicorn worker (and every server) shares it.
+    Windows are clock-aligned (a minute, an hour, a UTC day; `window_seconds` a whole number
+    of minutes). The counter is a row per bucket and window, incremented by one upsert, so
+    every gunicorn worker (and every server) shares it. A bucket keeps one window size.
     """
     now = clock.now().timestamp()
-    minute = int(now // 60)
+    minutes = max(1, window_seconds // 60)
+    start = int(now // (minutes * 60)) * minutes
+    until = start + minutes
     quote = connection.ops.quote_name
-    table, bucket_col, minute_col, count_col = (
+    table, bucket_col, minute_col, until_col, count_col = (
         quote(RateCounter._meta.db_table),
         quote("bucket"),
         quote("minute"),
+        quote("until"),
         quote("count"),
     )
     with transaction.atomic(), connection.cursor() as cursor:
@@ -249,18 +259,19 @@ def count_request(*, bucket: str, limit: int) -> int | None:
             # disk on every count cost each POST a second fsync.
             cursor.execute("SET LOCAL synchronous_commit TO OFF")
         cursor.execute(
-            f"INSERT INTO {table} ({bucket_col}, {minute_col}, {count_col}) VALUES (%s, %s, 1) "
-            f"ON CONFLICT ({bucket_col}, {minute_col}) "
+            f"INSERT INTO {table} ({bucket_col}, {minute_col}, {until_col}, {count_col}) "
+            f"VALUES (%s, %s, %s, 1) ON CONFLICT ({bucket_col}, {minute_col}) "
             f"DO UPDATE SET {count_col} = {table}.{count_col} + 1 RETURNING {count_col}",
-            [bucket[:80], minute],
+            [bucket[:80], start, until],
         )
         (count,) = cursor.fetchone()
         if count == 1:
-            # The first hit of a new minute clears finished minutes (any bucket).
-            cursor.execute(f"DELETE FROM {table} WHERE {minute_col} < %s", [minute - 1])
+            # The first hit of a new window clears windows that ended before the last minute
+            # (any bucket), as the minute counters always did.
+            cursor.execute(f"DELETE FROM {table} WHERE {until_col} < %s", [int(now // 60)])
     if count <= limit:
         return None
-    return max(1, int((minute + 1) * 60 - now + 0.999))
+    return max(1, int(until * 60 - now + 0.999))
 
 
 # --- sandbox -----------------------------------------------------------------

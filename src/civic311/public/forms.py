@@ -41,6 +41,25 @@ ADDRESS_OUTSIDE = _("That address is outside Chicago. Check the street name, or 
 PIN_OUTSIDE = _("That point is outside Chicago. Put the pin on a street in the city.")
 
 
+# A field people never see (hidden by the stylesheet, out of the tab order, hidden from
+# screen readers, named so no browser autofills it) and form-filling bots fill in.
+HONEYPOT = "website"
+
+
+def honeypot_field() -> forms.CharField:
+    """The honeypot, rendered inside `.trap` by the templates (public/_honeypot.html)."""
+    return forms.CharField(
+        label=_("Leave this field empty"),
+        required=False,
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
+
+
+def caught_in_honeypot(data) -> bool:
+    """True when the form came back with the honeypot filled: a bot, not a resident."""
+    return bool(str(data.get(HONEYPOT, "")).strip())
+
+
 class TrackForm(forms.Form):
     """The "track a request" box: whatever the resident typed as a number."""
 
@@ -60,6 +79,7 @@ class SubscribeForm(forms.Form):
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
+    website = honeypot_field()
 
 
 class RecentFilterForm(forms.Form):
@@ -220,6 +240,7 @@ class ReportForm(forms.Form):
     email_updates = forms.BooleanField(
         label=_("Email me when this request changes"), required=False
     )
+    website = honeypot_field()
 
     CONTACT_FIELDS = ("first_name", "last_name", "email", "phone")
 

@@ -16,12 +16,12 @@ from civic311.core.errors import ValidationFailed
 from civic311.media.processing import ProcessedPhoto
 from civic311.media.services import prepare_photos
 from civic311.public import services
-from civic311.public.forms import ATTRIBUTE_PREFIX, MAX_PHOTOS, ReportForm
+from civic311.public.forms import ATTRIBUTE_PREFIX, HONEYPOT, MAX_PHOTOS, ReportForm
 from civic311.public.models import ReportDraft
 from civic311.service_requests.models import ServiceRequest
 
 # Fields whose raw text is kept in the draft (uploads are kept as processed photos instead).
-NOT_KEPT = frozenset({"photos", "remove_photos"})
+NOT_KEPT = frozenset({"photos", "remove_photos", HONEYPOT})
 # Domain error keys that belong to a form field other than the attribute's own.
 DOMAIN_FIELD = {"location": "address", "description": "description", "media": "photos"}
 

@@ -17,15 +17,17 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from civic311.core.errors import NotFound, ValidationFailed
+from civic311.notifications import selectors as alerts_selectors
 from civic311.notifications import services as alerts
+from civic311.public import limits, presenters, reporting, selectors
 from civic311.public import places as place_search
-from civic311.public import presenters, reporting, selectors
 from civic311.public.forms import (
     NearForm,
     PlaceQueryForm,
     RecentFilterForm,
     SubscribeForm,
     TrackForm,
+    caught_in_honeypot,
 )
 from civic311.service_requests.selectors import find_by_typed_number, get_by_tracking_number
 
@@ -134,29 +136,57 @@ def tracker(request: HttpRequest, number: str) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def subscribe(request: HttpRequest, number: str) -> HttpResponse:
-    """Stay up to date: ask for email alerts on a request; the emailed link starts them."""
+    """Stay up to date: ask for email alerts on a request; the emailed link starts them.
+
+    At most so many asks an hour from one IP address and so many confirmation emails a day to
+    one address (public.limits); over a limit the box says when to try again, with a 429.
+    """
     try:
         followed = get_by_tracking_number(number)
     except NotFound:
         return _not_found(request, typed=number, number=number, status=404)
+    if request.method == "POST" and caught_in_honeypot(request.POST):
+        return _refused_as_bot(request, back=_tracker_url(followed))
     form = SubscribeForm(request.POST or None)
-    subscription = None
+    subscription = refusal = None
     if request.method == "POST" and form.is_valid():
-        try:
-            subscription = alerts.subscribe(
-                request=followed,
-                email=form.cleaned_data["email"],
-                source="tracker",
-                language=request.LANGUAGE_CODE,
-            )
-        except ValidationFailed as refusal:
-            form.add_error("email", refusal.errors.get("email", refusal.message))
+        email = form.cleaned_data["email"]
+        refusal = limits.check_subscription(request, email=email)
+        if refusal is None:
+            try:
+                subscription = alerts.subscribe(
+                    request=followed, email=email, source="tracker", language=request.LANGUAGE_CODE
+                )
+            except ValidationFailed as problem:
+                form.add_error("email", problem.errors.get("email", problem.message))
     fragment = request.headers.get("HX-Request") == "true"
     template = "public/_subscribe_box.html" if fragment else "public/subscribe.html"
-    context = {"sr": followed, "form": form, "subscription": subscription}
-    response = render(request, template, context)
+    context = {"sr": followed, "form": form, "subscription": subscription, "refusal": refusal}
+    response = _limited(render(request, template, context), refusal)
     patch_vary_headers(response, ["HX-Request"])
     return response
+
+
+def _limited(response: HttpResponse, refusal: limits.Refusal | None) -> HttpResponse:
+    """The page as a 429 with Retry-After when a limit refused what it was asked to do."""
+    if refusal is not None:
+        response.status_code = 429
+        response["Retry-After"] = str(refusal.wait_seconds)
+    return response
+
+
+def _refused_as_bot(request: HttpRequest, *, back: str) -> HttpResponse:
+    """The answer to a form whose honeypot was filled: nothing stored, nothing sent.
+
+    A plain refusal rather than a pretend success: whoever filled the hidden field may be a
+    resident whose browser or assistive software filled it, and a fake "received" page would
+    leave them believing the city has their report. A bot learns nothing useful either way.
+    """
+    return render(request, "public/refused.html", {"back_url": back}, status=400)
+
+
+def _tracker_url(followed) -> str:
+    return reverse("public:tracker", kwargs={"number": followed.tracking_number})
 
 
 # --- report a problem ------------------------------------------------------------
@@ -198,6 +228,8 @@ def report_details(request: HttpRequest, service_code: str) -> HttpResponse:
         service = selectors.service_to_report(service_code)
     except NotFound:
         return redirect("public:report")
+    if request.method == "POST" and caught_in_honeypot(request.POST):
+        return _refused_as_bot(request, back=_details_url(service.service_code))
     if request.method == "GET":
         draft = _open_draft(request, request.GET.get("draft"), service)
         form = reporting.draft_form(draft, service) if draft else reporting.blank_form(service)
@@ -221,7 +253,10 @@ def report_details(request: HttpRequest, service_code: str) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def report_review(request: HttpRequest, token: str) -> HttpResponse:
-    """Step 3: read it all back, then submit (once, however often the button is pressed)."""
+    """Step 3: read it all back, then submit (once, however often the button is pressed).
+
+    Over a limit of filings (public.limits) the page stays, with the draft, as a 429.
+    """
     try:
         draft = selectors.draft_for(token, owned=_owned_drafts(request))
     except NotFound:
@@ -232,8 +267,13 @@ def report_review(request: HttpRequest, token: str) -> HttpResponse:
     form = reporting.draft_form(draft, service)
     if not form.is_valid():
         return redirect(f"{_details_url(service.service_code)}?draft={token}")
-    status = 200
+    status, refusal = 200, None
     if request.method == "POST":
+        wants_email = form.cleaned_data["email_updates"]
+        refusal = limits.check_filing(
+            request, email=form.cleaned_data["email"] if wants_email else ""
+        )
+    if request.method == "POST" and refusal is None:
         try:
             reporting.file(draft, form)
         except NotFound:
@@ -242,8 +282,8 @@ def report_review(request: HttpRequest, token: str) -> HttpResponse:
             status = 400
         else:
             return redirect("public:report_done", token=token)
-    context = {"service": service, "form": form, "draft": draft}
-    return render(request, "public/report_review.html", context, status=status)
+    context = {"service": service, "form": form, "draft": draft, "refusal": refusal}
+    return _limited(render(request, "public/report_review.html", context, status=status), refusal)
 
 
 @never_cache
@@ -257,7 +297,10 @@ def report_done(request: HttpRequest, token: str) -> HttpResponse:
     if not draft.is_filed:
         return redirect("public:report_review", token=token)
     data = selectors.tracker(draft.request.tracking_number)
-    return render(request, "public/report_done.html", {"sr": data.request})
+    # The updates start only from the receipt's link (docs/adr/0015): say so here.
+    awaiting = alerts_selectors.requester_awaiting_confirmation(draft.request)
+    context = {"sr": data.request, "awaiting_confirmation": awaiting}
+    return render(request, "public/report_done.html", context)
 
 
 @never_cache

@@ -96,6 +96,7 @@ class Submission:
     is_test: bool = False
     photos: Sequence[ProcessedPhoto] = ()
     email_updates: bool = True
+    email_vouched: bool = False  # the filer proved the address is the requester's (ADR 0015)
     precision: str = ""  # how the point was found (geocoding.Precision), "" when unknown
     address_derived: bool = False  # civic311 wrote the address from the point
     confirms_point: bool = False  # a resident's own pin beside the address they typed
@@ -116,13 +117,15 @@ class NewRequest(TypedDict, total=False):
     is_test: bool
     photos: Sequence[ProcessedPhoto]
     email_updates: bool
+    email_vouched: bool
 
 
 def submit_request(**new: Unpack[NewRequest]) -> ServiceRequest:
     """File a new request: validate, locate, route, number it, and open its timeline.
 
-    With `email_updates` (the default) a requester who gave an email address follows the
-    request and gets a receipt; pass False when they opted out.
+    With `email_updates` (the default) a requester who gave an email address gets a receipt
+    with a link to confirm the updates; pass False when they opted out. With `email_vouched`
+    the updates start without that link (docs/adr/0015).
     """
     submission = prepare_submission(**new)
     with transaction.atomic():
@@ -164,6 +167,7 @@ def prepare_submission(**new: Unpack[NewRequest]) -> Submission:
         is_test=new.get("is_test", False),
         photos=new.get("photos", ()),
         email_updates=new.get("email_updates", True),
+        email_vouched=new.get("email_vouched", False),
     )
 
 
@@ -241,7 +245,7 @@ def _open_timeline(request: ServiceRequest, submission: Submission, now: dt.date
         at=now,
     )
     if submission.email_updates:
-        alerts.welcome_requester(request=request, event=submitted)
+        alerts.welcome_requester(request=request, event=submitted, vouched=submission.email_vouched)
 
 
 def change_status(

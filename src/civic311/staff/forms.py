@@ -46,7 +46,9 @@ class IntakeForm(forms.Form):
     phone = forms.CharField(max_length=40, required=False, label="Caller's phone")
     email = forms.EmailField(required=False, label="Caller's email")
     email_updates = forms.BooleanField(
-        required=False, label="Email them updates", help_text="Needs their email address."
+        required=False,
+        label="Email them updates",
+        help_text="Needs their email address; their receipt asks them to confirm the updates.",
     )
 
     def __init__(self, *args, service: Service | None = None, **kwargs) -> None:

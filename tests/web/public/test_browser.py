@@ -171,7 +171,7 @@ def file_a_pothole(page, words: Words, photo: Path, tag: str, width: int | None 
 
 
 def follow_it(page, words: Words, number: str, tag: str, sink, width: int | None = None) -> None:
-    """Confirmation → tracker with the photo → subscribe → confirm by email → a change arrives."""
+    """Confirmation → tracker with the photo → subscribe → both confirm by email → a change."""
     page.get_by_role("link", name=words.follow).click()
     page.wait_for_url(re.compile(rf"/requests/{number}$"))
     tracker_url = page.url
@@ -196,6 +196,10 @@ def follow_it(page, words: Words, number: str, tag: str, sink, width: int | None
     sink.mailbox.wait_for(2)
     (receipt,) = sink.mailbox.to(f"{tag}-resident@example.org")
     assert number in receipt["Subject"]
+    # The resident starts the updates with the receipt's confirm link (docs/adr/0015).
+    page.goto(page.base + confirm_link(receipt))
+    page.get_by_role("button", name=words.confirm).click()
+    page.get_by_role("heading", name=re.compile(words.following)).wait_for()
     (confirmation,) = sink.mailbox.to(neighbour)
     assert number in confirmation["Subject"]
     page.goto(page.base + confirm_link(confirmation))

@@ -139,7 +139,8 @@ def test_email_me_updates_on_the_form_sends_a_receipt_in_the_page_language(
     review = client.post(
         f"/es/report/{pothole.service_code}/", pothole_answers(email_updates="on")
     )["Location"]
-    client.post(review)
+    done = client.post(review, follow=True)
+    assert "Enviamos un comprobante a ana@example.org. Para recibir un correo" in page_text(done)
     deliver(smtp_sink.url)
     (receipt,) = smtp_sink.mailbox.wait_for(1)
     subscription = Subscription.objects.get()
@@ -150,12 +151,20 @@ def test_email_me_updates_on_the_form_sends_a_receipt_in_the_page_language(
     assert "Recibimos su solicitud, Ana. Gracias." in text
     assert "Servicio: Bache en la calle" in text and "A cargo de: Transporte" in text
     assert "Pothole in Street" not in text and "Transportation" not in text
+    # Issue 13 item 2: the typed address follows nothing until its owner confirms.
+    assert subscription.state == "pending"
+    assert "No le enviaremos nada más hasta que lo haga." in text
+    assert "Dejar de recibir correos de esta solicitud" in text
+    confirmed = client.post(confirm_link(receipt))
+    assert confirmed.status_code == 200 and f"Está siguiendo {number}" in page_text(confirmed)
+    assert Subscription.objects.get().state == "active"
 
 
 def test_without_email_me_updates_there_is_no_email(client, pothole, smtp_sink):
     from tests.web.public.test_report_form import pothole_answers
 
     review = client.post(f"/report/{pothole.service_code}/", pothole_answers())["Location"]
-    client.post(review)
+    done = client.post(review, follow=True)
+    assert "We sent a receipt" not in page_text(done)
     assert deliver(smtp_sink.url).sent == 0
     assert not Subscription.objects.exists()

@@ -407,6 +407,8 @@
   }
 
   function start() {
+    /* Over a limit (429) the subscribe box comes back saying so: swap it in like a 200. */
+    if (window.htmx) { window.htmx.config.responseHandling.unshift({ code: "429", swap: true }); }
     submitOnce();
     copyButtons();
     serviceSearch();
