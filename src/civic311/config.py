@@ -260,9 +260,16 @@ class Config:
         "10", _positive_int, "largest photo upload accepted, in megabytes (MiB)"
     )
     max_photo_megapixels: int = _setting(
-        "40",
+        "25",
         _positive_int,
-        "largest photo accepted, in megapixels (checked before decoding, against image bombs)",
+        "largest photo accepted, in megapixels (read from the file's header before decoding, "
+        "against image bombs; a 24-megapixel phone photo passes)",
+    )
+    photos_at_once: int = _setting(
+        "1",
+        _positive_int,
+        "photos one server process decodes at the same time; the others wait their turn, so a "
+        "burst of large images cannot take every core and gigabytes of memory",
     )
 
     @property
