@@ -256,6 +256,17 @@ class Config:
         "how many reverse proxies in front of civic311 append to `X-Forwarded-For`; the "
         "client's address is read that many entries from the right (0: the connection's address)",
     )
+    login_failure_limit: int = _setting(
+        "5",
+        _positive_int,
+        "failed staff log-ins (back office or admin) after which that user name, and that "
+        "address, are locked out for the cool-off",
+    )
+    login_cooloff_minutes: int = _setting(
+        "15",
+        _positive_int,
+        "how long a locked-out user name or address waits before it may try to log in again",
+    )
     max_photo_mb: int = _setting(
         "10", _positive_int, "largest photo upload accepted, in megabytes (MiB)"
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -38,6 +39,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "axes",
     "civic311.core",
     "civic311.accounts",
     "civic311.geo",
@@ -63,6 +65,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "civic311.urls"
@@ -110,7 +114,27 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = [
+    # First: refuses any login, right password or not, while its user or address is locked out.
+    "civic311.staff.lockout.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "/staff/login/"
+
+# Brute-force protection for /staff/login/ and /admin/ (docs/adr/0016-staff-login-lockout.md):
+# a user name, and separately an address, is locked out after N failures for the cool-off,
+# counted in the database so every server process sees the same counts.
+AXES_FAILURE_LIMIT = CIVIC311.login_failure_limit
+AXES_COOLOFF_TIME = timedelta(minutes=CIVIC311.login_cooloff_minutes)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+# Trying again while locked out neither counts nor moves the time the page promised.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_CLIENT_IP_CALLABLE = "civic311.open311.http.client_address"
+AXES_LOCKOUT_CALLABLE = "civic311.staff.views.locked_out"
+# Our own log lines name the user and address (civic311.staff.lockout); never the password.
+AXES_SENSITIVE_PARAMETERS: list[str] = []
+AXES_VERBOSE = False
 LOGIN_REDIRECT_URL = "/staff/"
 
 LANGUAGE_CODE = "en"

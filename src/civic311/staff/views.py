@@ -15,6 +15,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
@@ -28,7 +29,7 @@ from civic311.media.services import prepare_photos
 from civic311.service_requests import bulk, services
 from civic311.service_requests import selectors as request_selectors
 from civic311.service_requests.models import Channel, ServiceRequest
-from civic311.staff import forms, history, placing, selectors
+from civic311.staff import forms, history, lockout, placing, selectors
 from civic311.staff import services as staff_services
 from civic311.staff.answers import answers_in_words
 
@@ -52,6 +53,24 @@ def staff_only(view: Callable) -> Callable:
             return render(request, "staff/error.html", {"message": exc.message}, status=404)
 
     return wrapper
+
+
+def locked_out(
+    request: HttpRequest, response: HttpResponse | None = None, credentials: dict | None = None
+) -> HttpResponse:
+    """The page for a login refused by the lockout: why, and from when to try again."""
+    username = (credentials or {}).get("username") or request.POST.get("username", "")
+    ends = lockout.lockout_ends(request, username)
+    page = render(
+        request,
+        "staff/locked_out.html",
+        {"username": username, "ends": ends},
+        status=429,
+    )
+    if ends is not None:
+        seconds = max(1, int((ends - timezone.now()).total_seconds()))
+        page["Retry-After"] = str(seconds)
+    return page
 
 
 def _refused(request: HttpRequest, message: str) -> HttpResponse:
