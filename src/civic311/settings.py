@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 import dj_database_url
 
 from civic311 import config as _config
+from civic311.core.csp import content_security_policy
 
 CIVIC311 = _config.load()
 # The SQLite file, photos and local mail live here; create it so a fresh checkout just works.
@@ -56,6 +57,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before the API's fast path, so every page and answer carries the policy.
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     # /open311/ needs none of what follows (sessions, CSRF, auth, messages, locale).
     "civic311.open311.middleware.GeoReportFastPath",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -166,6 +169,18 @@ SESSION_COOKIE_SECURE = CIVIC311.is_production
 CSRF_COOKIE_SECURE = CIVIC311.is_production
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# Strict headers (docs/deploy-security.md): a CSP allowing nothing inline on every page,
+# HSTS and the HTTPS redirect on by default in production.
+SECURE_CSP = content_security_policy(CIVIC311)
+SECURE_HSTS_SECONDS = CIVIC311.effective_hsts_seconds
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = CIVIC311.hsts_preload
+SECURE_SSL_REDIRECT = CIVIC311.effective_ssl_redirect
+# Load balancers check health over plain HTTP on the private network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+if CIVIC311.trusted_proxies:
+    # The proxy that ends TLS says so; believed only when proxies are declared trusted.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # Alerts go through civic311's own outbox worker; these settings make Django's own emails
 # (e.g. password resets) use the same server, or the same .eml folder when none is set.
@@ -202,5 +217,9 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": "INFO"},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # civic311.logins says who logged in or failed; axes' own chatter is left to errors.
+        "axes": {"level": "WARNING"},
+    },
 }

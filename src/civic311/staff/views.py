@@ -16,6 +16,7 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
@@ -37,10 +38,17 @@ INTAKE_CHANNELS = {"operator": Channel.PHONE, "ward_office": Channel.WARD_OFFICE
 
 
 def staff_only(view: Callable) -> Callable:
-    """Log in first; then a back-office role; domain refusals become a clear page."""
+    """Log in first; then a back-office role; domain refusals become a clear page; never cached."""
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        response = _staff_page(request, *args, **kwargs)
+        # Back-office pages show callers' names, emails and phone numbers: no shared cache
+        # or browser history may keep them.
+        patch_cache_control(response, private=True, no_store=True)
+        return response
+
+    def _staff_page(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         if not scope_of(request.user).role:
