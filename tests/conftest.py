@@ -104,12 +104,12 @@ def page(chromium, live_server):
     # Chromium reports what the Content-Security-Policy refused on the console: any such
     # line means a page and its policy disagree (a map that cannot load, a dead button).
     refused: list[str] = []
-    page.on(
-        "console",
-        lambda message: (
-            refused.append(message.text) if "Content Security Policy" in message.text else None
-        ),
-    )
+
+    def note_refusals(message) -> None:
+        if "Content Security Policy" in message.text and not getattr(page, "running_axe", False):
+            refused.append(f"{message.text} ({message.location['url']})")
+
+    page.on("console", note_refusals)
     yield page
     context.close()
     assert not refused, f"the Content-Security-Policy refused: {refused}"

@@ -90,10 +90,20 @@ def test_the_staff_pages_keep_the_policy_too(client, pothole):
 
 def test_tiles_from_another_host_are_the_only_outside_images_allowed():
     osm = load({"CIVIC311_MAP_TILES_URL": "https://tile.openstreetmap.org/{z}/{x}/{y}.png"})
-    assert content_security_policy(osm)["img-src"] == ["'self'", "https://tile.openstreetmap.org"]
+    assert content_security_policy(osm)["img-src"] == [
+        "'self'",
+        "blob:",
+        "data:",
+        "https://tile.openstreetmap.org",
+    ]
     shards = load({"CIVIC311_MAP_TILES_URL": "https://{s}.tiles.example.org/{z}/{x}/{y}.png"})
-    assert content_security_policy(shards)["img-src"] == ["'self'", "https://*.tiles.example.org"]
-    assert content_security_policy(load({}))["img-src"] == ["'self'"]
+    assert content_security_policy(shards)["img-src"] == [
+        "'self'",
+        "blob:",
+        "data:",
+        "https://*.tiles.example.org",
+    ]
+    assert content_security_policy(load({}))["img-src"] == ["'self'", "blob:"]
 
 
 @pytest.mark.django_db
@@ -144,7 +154,13 @@ def documented_production_settings() -> dict[str, str]:
 
 
 def test_check_deploy_is_clean_with_the_documented_production_settings(tmp_path):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CIVIC311_")}
+    # As an operator's shell would be: no test settings (the browser fixture sets
+    # DJANGO_ALLOW_ASYNC_UNSAFE for Playwright, which the deploy check rightly refuses).
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("CIVIC311_") and k != "DJANGO_ALLOW_ASYNC_UNSAFE"
+    }
     env.update(documented_production_settings(), CIVIC311_DATA_DIR=str(tmp_path))
     result = subprocess.run(
         [sys.executable, "-m", "civic311.cli", "check", "--deploy", "--fail-level", "WARNING"],

@@ -17,8 +17,12 @@ from civic311.config import Config
 
 
 def content_security_policy(config: Config) -> dict[str, list[str]]:
-    """SECURE_CSP for these settings: self only, plus the tile server's origin for images."""
-    images = [CSP.SELF, *_tile_origin(config.map_tiles_url)]
+    """SECURE_CSP for these settings: self only; with map tiles, their server's images too."""
+    # blob: is the preview of a photo the resident picked, before it is sent (site.js).
+    images = [CSP.SELF, "blob:"]
+    if config.map_tiles_url:
+        # Leaflet blanks a tile it stops loading with a data: GIF; then the tiles' server.
+        images += ["data:", *_tile_origin(config.map_tiles_url)]
     return {
         "default-src": [CSP.SELF],
         "script-src": [CSP.SELF],
@@ -35,8 +39,6 @@ def content_security_policy(config: Config) -> dict[str, list[str]]:
 
 def _tile_origin(tiles_url: str) -> list[str]:
     """The scheme and host of a tile URL template; Leaflet's {s} subdomains become *."""
-    if not tiles_url:
-        return []
     parts = urlsplit(tiles_url.replace("{s}", "sub"))
     host = parts.netloc.replace("sub.", "*.", 1) if "{s}." in tiles_url else parts.netloc
     return [f"{parts.scheme}://{host}"]
