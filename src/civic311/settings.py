@@ -124,7 +124,7 @@ AUTHENTICATION_BACKENDS = [
 ]
 LOGIN_URL = "/staff/login/"
 
-# Brute-force protection for /staff/login/ and /admin/ (docs/adr/0016-staff-login-lockout.md):
+# Brute-force protection for /staff/login/ and /admin/ (docs/adr/0016, docs/deploy-security.md):
 # a user name, and separately an address, is locked out after N failures for the cool-off,
 # counted in the database so every server process sees the same counts.
 AXES_FAILURE_LIMIT = CIVIC311.login_failure_limit

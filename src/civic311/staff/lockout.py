@@ -3,7 +3,7 @@
 Both doors staff use, `/staff/login/` and `/admin/login/`, authenticate through Django's
 AuthenticationForm, so one backend and Django's two auth signals cover them both; the
 policy itself (limit, cool-off, per user and per address) is in settings.py and
-docs/adr/0016-staff-login-lockout.md.
+docs/adr/0016-staff-login-lockout-and-strict-headers.md.
 """
 
 from __future__ import annotations
