@@ -133,7 +133,7 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 # Trying again while locked out neither counts nor moves the time the page promised.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
-AXES_CLIENT_IP_CALLABLE = "civic311.open311.http.client_address"
+AXES_CLIENT_IP_CALLABLE = "civic311.staff.lockout.login_address"
 AXES_LOCKOUT_CALLABLE = "civic311.staff.views.locked_out"
 # Our own log lines name the user and address (civic311.staff.lockout); never the password.
 AXES_SENSITIVE_PARAMETERS: list[str] = []
