@@ -101,5 +101,15 @@ def page(chromium, live_server):
     context = chromium.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.base = live_server.url
+    # Chromium reports what the Content-Security-Policy refused on the console: any such
+    # line means a page and its policy disagree (a map that cannot load, a dead button).
+    refused: list[str] = []
+
+    def note_refusals(message) -> None:
+        if "Content Security Policy" in message.text and not getattr(page, "running_axe", False):
+            refused.append(f"{message.text} ({message.location['url']})")
+
+    page.on("console", note_refusals)
     yield page
     context.close()
+    assert not refused, f"the Content-Security-Policy refused: {refused}"

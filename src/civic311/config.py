@@ -45,6 +45,16 @@ def _count(raw: str) -> int:
     return value
 
 
+def _optional_count(raw: str) -> str:
+    """Empty (the mode's default) or zero or a positive whole number, kept as text."""
+    return "" if not raw.strip() else str(_count(raw))
+
+
+def _optional_bool(raw: str) -> str:
+    """Empty (the mode's default) or true/false, kept as text."""
+    return "" if not raw.strip() else str(_bool(raw)).lower()
+
+
 def _positive_seconds(raw: str) -> float:
     value = float(raw)
     if not value > 0 or value == float("inf"):
@@ -275,13 +285,50 @@ class Config:
         "how many reverse proxies in front of civic311 append to `X-Forwarded-For`; the "
         "client's address is read that many entries from the right (0: the connection's address)",
     )
+    hsts_seconds: str = _setting(
+        "",
+        _optional_count,
+        "how long browsers must use HTTPS only (HTTP Strict-Transport-Security max-age, in "
+        "seconds); empty: one year (31536000) in production, 0 (off) otherwise",
+    )
+    hsts_preload: bool = _setting(
+        "false",
+        _bool,
+        "add `preload` to HSTS: say yes to browsers' built-in HTTPS-only lists (set it when "
+        "the city submits the host at hstspreload.org; `check --deploy` asks for it)",
+    )
+    ssl_redirect: str = _setting(
+        "",
+        _optional_bool,
+        "redirect plain-HTTP requests to HTTPS (not /healthz); empty: on in production, off "
+        "otherwise. Behind a proxy that ends TLS set CIVIC311_TRUSTED_PROXIES so its "
+        "X-Forwarded-Proto is believed",
+    )
+    login_failure_limit: int = _setting(
+        "5",
+        _positive_int,
+        "failed staff log-ins (back office or admin) after which that user name, and that "
+        "address, are locked out for the cool-off",
+    )
+    login_cooloff_minutes: int = _setting(
+        "15",
+        _positive_int,
+        "how long a locked-out user name or address waits before it may try to log in again",
+    )
     max_photo_mb: int = _setting(
         "10", _positive_int, "largest photo upload accepted, in megabytes (MiB)"
     )
     max_photo_megapixels: int = _setting(
-        "40",
+        "25",
         _positive_int,
-        "largest photo accepted, in megapixels (checked before decoding, against image bombs)",
+        "largest photo accepted, in megapixels (read from the file's header before decoding, "
+        "against image bombs; a 24-megapixel phone photo passes)",
+    )
+    photos_at_once: int = _setting(
+        "1",
+        _positive_int,
+        "photos one server process decodes at the same time; the others wait their turn, so a "
+        "burst of large images cannot take every core and gigabytes of memory",
     )
 
     @property
@@ -318,6 +365,20 @@ class Config:
     def effective_base_url(self) -> str:
         """The public base URL without a trailing slash."""
         return (self.base_url or "http://127.0.0.1:8000").rstrip("/")
+
+    @property
+    def effective_hsts_seconds(self) -> int:
+        """HSTS max-age: the setting, or one year in production and off elsewhere."""
+        if self.hsts_seconds:
+            return int(self.hsts_seconds)
+        return 31_536_000 if self.is_production else 0
+
+    @property
+    def effective_ssl_redirect(self) -> bool:
+        """Whether plain HTTP is redirected to HTTPS: the setting, or on in production only."""
+        if self.ssl_redirect:
+            return self.ssl_redirect == "true"
+        return self.is_production
 
     @property
     def effective_map_attribution(self) -> str:

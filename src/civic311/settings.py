@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import dj_database_url
 
 from civic311 import config as _config
+from civic311.core.csp import content_security_policy
 
 CIVIC311 = _config.load()
 # The SQLite file, photos and local mail live here; create it so a fresh checkout just works.
@@ -38,6 +40,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "axes",
     "civic311.core",
     "civic311.accounts",
     "civic311.geo",
@@ -54,6 +57,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before the API's fast path, so every page and answer carries the policy.
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     # /open311/ needs none of what follows (sessions, CSRF, auth, messages, locale).
     "civic311.open311.middleware.GeoReportFastPath",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -63,6 +68,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "civic311.urls"
@@ -110,7 +117,27 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = [
+    # First: refuses any login, right password or not, while its user or address is locked out.
+    "civic311.staff.lockout.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "/staff/login/"
+
+# Brute-force protection for /staff/login/ and /admin/ (docs/adr/0016, docs/deploy-security.md):
+# a user name, and separately an address, is locked out after N failures for the cool-off,
+# counted in the database so every server process sees the same counts.
+AXES_FAILURE_LIMIT = CIVIC311.login_failure_limit
+AXES_COOLOFF_TIME = timedelta(minutes=CIVIC311.login_cooloff_minutes)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+# Trying again while locked out neither counts nor moves the time the page promised.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_CLIENT_IP_CALLABLE = "civic311.staff.lockout.login_address"
+AXES_LOCKOUT_CALLABLE = "civic311.staff.views.locked_out"
+# Our own log lines name the user and address (civic311.staff.lockout); never the password.
+AXES_SENSITIVE_PARAMETERS: list[str] = []
+AXES_VERBOSE = False
 LOGIN_REDIRECT_URL = "/staff/"
 
 LANGUAGE_CODE = "en"
@@ -142,6 +169,18 @@ SESSION_COOKIE_SECURE = CIVIC311.is_production
 CSRF_COOKIE_SECURE = CIVIC311.is_production
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# Strict headers (docs/deploy-security.md): a CSP allowing nothing inline on every page,
+# HSTS and the HTTPS redirect on by default in production.
+SECURE_CSP = content_security_policy(CIVIC311)
+SECURE_HSTS_SECONDS = CIVIC311.effective_hsts_seconds
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = CIVIC311.hsts_preload
+SECURE_SSL_REDIRECT = CIVIC311.effective_ssl_redirect
+# Load balancers check health over plain HTTP on the private network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+if CIVIC311.trusted_proxies:
+    # The proxy that ends TLS says so; believed only when proxies are declared trusted.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # Alerts go through civic311's own outbox worker; these settings make Django's own emails
 # (e.g. password resets) use the same server, or the same .eml folder when none is set.
@@ -178,5 +217,9 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": "INFO"},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # civic311.logins says who logged in or failed; axes' own chatter is left to errors.
+        "axes": {"level": "WARNING"},
+    },
 }

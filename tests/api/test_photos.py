@@ -9,7 +9,7 @@ from PIL import Image
 from civic311.media.models import Photo
 from civic311.service_requests.models import ServiceRequest
 from tests.api.conftest import vehicle_form
-from tests.media.images import jpeg, phone_jpeg, png_declaring
+from tests.media.images import jpeg, one_bit_png, phone_jpeg, png_declaring
 
 pytestmark = pytest.mark.django_db
 
@@ -134,3 +134,17 @@ def test_too_many_fields_is_a_georeport_400(client, chicago, api_key):
     from tests.api.conftest import xml_of
 
     assert "too many fields" in xml_of(response).findtext("error/description")
+
+
+def test_the_cheap_image_of_issue_13_gets_a_georeport_400_naming_the_limit(
+    client, chicago, api_key, media_root
+):
+    cheap = [upload(f"scan{i}.png", one_bit_png(6300), "image/png") for i in range(3)]
+    response = post_multipart(client, {**vehicle_form(api_key), "media": cheap})
+    assert response.status_code == 400
+    ((error),) = response.json()
+    assert error["code"] == 400
+    assert error["description"] == (
+        "scan0.png is 6300×6300 pixels; photos may be at most 25 megapixels."
+    )
+    assert not ServiceRequest.objects.exists()

@@ -58,3 +58,12 @@ def png_declaring(width: int, height: int) -> bytes:
     body[0:8] = struct.pack(">II", width, height)
     crc = struct.pack(">I", zlib.crc32(b"IHDR" + bytes(body)))
     return data[: ihdr_start + 8] + bytes(body) + crc + data[ihdr_start + 8 + 13 + 4 :]
+
+
+def one_bit_png(side: int = 6300) -> bytes:
+    """A real, fully decodable 1-bit PNG of side×side pixels: about 5 KB on the wire.
+
+    At 6300×6300 this is the image of issue 13: under the old 40-megapixel limit each one
+    cost seconds of CPU and hundreds of megabytes to process.
+    """
+    return encode(Image.new("1", (side, side)), "PNG", optimize=True)

@@ -37,7 +37,7 @@ def file_pothole(pothole, where=CITY_HALL, **extra):
 
 
 def test_the_limits_come_from_the_settings(settings):
-    assert photo_limits() == (10 * 1024 * 1024, 40_000_000)
+    assert photo_limits() == (10 * 1024 * 1024, 25_000_000)
     settings.CIVIC311 = dataclasses.replace(
         settings.CIVIC311, max_photo_mb=1, max_photo_megapixels=2
     )
@@ -166,3 +166,30 @@ def test_the_admin_shows_a_requests_photos(pothole, media_root, admin_client):
     assert photo.thumbnail_url in page.content.decode()
     listing = admin_client.get("/admin/media/photo/")
     assert listing.status_code == 200 and photo.image.name in listing.content.decode()
+
+
+def test_the_cheap_image_of_issue_13_is_refused_from_its_header_by_default():
+    bomb = images.one_bit_png(6300)
+    with pytest.raises(ValidationFailed) as caught:
+        prepare_photos(files=[upload(bomb, "cheap.png", "image/png")])
+    assert caught.value.errors == {
+        "media": "cheap.png is 6300×6300 pixels; photos may be at most 25 megapixels."
+    }
+    # Well below Pillow's own decompression-bomb warning (about 89 megapixels).
+    assert photo_limits()[1] * 3 < Image.MAX_IMAGE_PIXELS
+    # A 24-megapixel phone photo (iPhone 15 Pro, 5712×4284) still passes.
+    assert photo_limits()[1] >= 5712 * 4284
+
+
+def test_one_process_decodes_only_photos_at_once_photos_at_the_same_time(settings):
+    from civic311.media.services import _decoding_turn
+
+    settings.CIVIC311 = dataclasses.replace(settings.CIVIC311, photos_at_once=2)
+    turns = _decoding_turn()
+    assert turns is _decoding_turn(), "one semaphore per process, shared by its threads"
+    assert turns.acquire(blocking=False) and turns.acquire(blocking=False)
+    try:
+        assert not turns.acquire(blocking=False), "a third photo waits its turn"
+    finally:
+        turns.release()
+        turns.release()

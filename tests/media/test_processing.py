@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import resource
 
 import pytest
@@ -210,3 +211,39 @@ def test_corrupted_real_photos_are_either_a_photo_or_a_sentence(data):
         process(bytes(original), "damaged.png")
     except ValidationFailed as refused:
         assert refused.errors["media"].startswith("damaged.png ")
+
+
+def peak_growth_mb(work) -> float:
+    """How far one call of work() raises a fresh process's peak memory, in MB (a forked child)."""
+    reader, writer = os.pipe()
+    child = os.fork()
+    if child == 0:  # the child inherits today's memory as its peak, not the suite's
+        os.close(reader)
+        before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        work()
+        grown = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before
+        os.write(writer, str(grown / 1024).encode())
+        os._exit(0)
+    os.close(writer)
+    with os.fdopen(reader) as answer:
+        grown_mb = float(answer.read() or "nan")
+    os.waitpid(child, 0)
+    return grown_mb
+
+
+def test_a_cheap_one_bit_png_is_shrunk_in_its_own_mode_not_as_full_size_colour():
+    # Issue 13: a 5 KB 1-bit 6300×6300 PNG went through a full-size RGB copy (119 MB) and
+    # rotations of it before shrinking; it is now shrunk as greyscale first.
+    bomb = images.one_bit_png(6300)
+    assert len(bomb) < 6000
+    grown = peak_growth_mb(lambda: process(bomb, "cheap.png"))
+    assert grown < 120, f"processing took {grown:.0f} MB more (was 194 MB, now 78 MB)"
+
+
+def test_a_large_jpeg_is_decoded_already_scaled_down():
+    # draft() with the fitted size lets libjpeg decode a 6000×4000 photo at 3000×2000.
+    photo = images.jpeg(size=(6000, 4000), quality=90)
+    grown = peak_growth_mb(lambda: process(photo, "big.jpg"))
+    assert grown < 100, f"processing took {grown:.0f} MB more (was 216 MB, now 61 MB)"
+    processed = process(photo)
+    assert (processed.width, processed.height) == (2560, 1707)

@@ -15,6 +15,7 @@ import re
 import pytest
 from django.conf import settings as django_settings
 
+from civic311.core.csp import content_security_policy
 from civic311.service_requests import services
 from tests.conftest import CITY_HALL, WRIGLEY_FIELD
 from tests.support.browser import ARTIFACTS, serious_axe_violations
@@ -31,6 +32,8 @@ def use_tiles(settings, url: str, attribution: str = "") -> None:
     settings.CIVIC311 = dataclasses.replace(
         django_settings.CIVIC311, map_tiles_url=url, map_attribution=attribution
     )
+    # The Content-Security-Policy lets the pages load images from the tile server.
+    settings.SECURE_CSP = content_security_policy(settings.CIVIC311)
 
 
 def file_at(pothole, where, status: str = ""):

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import PureWindowsPath
 from typing import BinaryIO
 
-from PIL import Image, ImageOps
+from PIL import ExifTags, Image
 
 from civic311.core.errors import ValidationFailed
 
@@ -147,22 +147,61 @@ def _too_many_pixels(what: str, max_pixels: int) -> str:
 
 
 def _clean_pixels(image: Image.Image) -> Image.Image:
-    """Decode the first frame, turn it upright and return plain RGB pixels with no metadata."""
+    """Decode the first frame small, turn it upright and return plain RGB with no metadata."""
     if image.format == "JPEG":
-        # Let the JPEG decoder scale by 1/2, 1/4 or 1/8 while decoding: far less memory.
-        image.draft("RGB", (MAX_LONG_SIDE, MAX_LONG_SIDE))
+        # Let the JPEG decoder scale by 1/2, 1/4 or 1/8 while decoding: far less memory and
+        # time. Ask for the size the picture will have, not the square box: draft() keeps
+        # both sides at least that large, so a square request never shrinks a landscape.
+        image.draft("RGB", _fitted(image.size, MAX_LONG_SIDE))
     image.load()  # GIF and WebP open on their first frame
-    upright = ImageOps.exif_transpose(image) or image
-    rgb = _flatten(upright)
+    orientation = image.getexif().get(ExifTags.Base.Orientation, 1)
+    # Shrink in the narrowest mode that keeps the picture (a 1-bit scan stays one byte a
+    # pixel, not three) and only then rotate and flatten: the full-size frame is never copied.
+    mode = _working_mode(image)
+    working = image if image.mode == mode else image.convert(mode)
+    if working is not image:
+        image.close()  # free the decoded frame now rather than when the caller lets go
+    working.thumbnail((MAX_LONG_SIDE, MAX_LONG_SIDE), Image.Resampling.LANCZOS)
+    if orientation in _UPRIGHT:
+        working = working.transpose(_UPRIGHT[orientation])
+    rgb = _flatten(working)
     # convert() copies .info; the JPEG writer would carry e.g. a comment from it.
     rgb.info.clear()
     return rgb
 
 
+def _fitted(size: tuple[int, int], long_side: int) -> tuple[int, int]:
+    """The size of a picture scaled down (never up) so its longest side is long_side."""
+    width, height = size
+    scale = min(1.0, long_side / max(width, height))
+    return max(1, round(width * scale)), max(1, round(height * scale))
+
+
+# EXIF orientation → the turn that shows the picture upright (as ImageOps.exif_transpose).
+_UPRIGHT = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
+_GREY_MODES = {"1", "L", "I", "I;16", "I;16B", "I;16L", "I;16N", "F"}
+
+
+def _working_mode(image: Image.Image) -> str:
+    """L, LA, RGB or RGBA: the smallest mode that resizes well and loses nothing visible."""
+    transparent = "transparency" in image.info or image.mode in {"RGBA", "LA", "PA", "La", "RGBa"}
+    grey = image.mode in _GREY_MODES or image.mode in {"LA", "La"}
+    if grey:
+        return "LA" if transparent else "L"
+    return "RGBA" if transparent else "RGB"
+
+
 def _flatten(image: Image.Image) -> Image.Image:
     """RGB with any transparency composited on white, as the photo would look on a page."""
-    has_alpha = image.mode in {"RGBA", "LA", "PA"} or "transparency" in image.info
-    if not has_alpha:
+    if "A" not in image.mode:
         return image.convert("RGB")
     rgba = image.convert("RGBA")
     background = Image.new("RGB", rgba.size, "white")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import secrets
+import threading
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, BinaryIO, cast
 
@@ -44,15 +45,29 @@ def prepare_photos(
     max_bytes, max_pixels = photo_limits()
     for upload in files:
         _rewind(upload)
-    return [
-        process_photo(
-            cast(BinaryIO, upload),  # UploadedFile reads like a binary file
-            filename=getattr(upload, "name", "") or "",
-            max_bytes=max_bytes,
-            max_pixels=max_pixels,
-        )
-        for upload in files
-    ]
+    processed = []
+    for upload in files:
+        with _decoding_turn():
+            processed.append(
+                process_photo(
+                    cast(BinaryIO, upload),  # UploadedFile reads like a binary file
+                    filename=getattr(upload, "name", "") or "",
+                    max_bytes=max_bytes,
+                    max_pixels=max_pixels,
+                )
+            )
+    return processed
+
+
+_turns_lock = threading.Lock()
+_turns: dict[int, threading.BoundedSemaphore] = {}
+
+
+def _decoding_turn() -> threading.BoundedSemaphore:
+    """This process's semaphore of CIVIC311_PHOTOS_AT_ONCE decoding turns (one per size)."""
+    size = settings.CIVIC311.photos_at_once
+    with _turns_lock:
+        return _turns.setdefault(size, threading.BoundedSemaphore(size))
 
 
 def _rewind(upload: UploadedFile | BinaryIO) -> None:

@@ -15,6 +15,8 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
@@ -28,7 +30,7 @@ from civic311.media.services import prepare_photos
 from civic311.service_requests import bulk, services
 from civic311.service_requests import selectors as request_selectors
 from civic311.service_requests.models import Channel, ServiceRequest
-from civic311.staff import forms, history, placing, selectors
+from civic311.staff import forms, history, lockout, placing, selectors
 from civic311.staff import services as staff_services
 from civic311.staff.answers import answers_in_words
 
@@ -36,10 +38,17 @@ INTAKE_CHANNELS = {"operator": Channel.PHONE, "ward_office": Channel.WARD_OFFICE
 
 
 def staff_only(view: Callable) -> Callable:
-    """Log in first; then a back-office role; domain refusals become a clear page."""
+    """Log in first; then a back-office role; domain refusals become a clear page; never cached."""
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        response = _staff_page(request, *args, **kwargs)
+        # Back-office pages show callers' names, emails and phone numbers: no shared cache
+        # or browser history may keep them.
+        patch_cache_control(response, private=True, no_store=True)
+        return response
+
+    def _staff_page(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         if not scope_of(request.user).role:
@@ -52,6 +61,24 @@ def staff_only(view: Callable) -> Callable:
             return render(request, "staff/error.html", {"message": exc.message}, status=404)
 
     return wrapper
+
+
+def locked_out(
+    request: HttpRequest, response: HttpResponse | None = None, credentials: dict | None = None
+) -> HttpResponse:
+    """The page for a login refused by the lockout: why, and from when to try again."""
+    username = (credentials or {}).get("username") or request.POST.get("username", "")
+    ends = lockout.lockout_ends(request, username)
+    page = render(
+        request,
+        "staff/locked_out.html",
+        {"username": username, "ends": ends},
+        status=429,
+    )
+    if ends is not None:
+        seconds = max(1, int((ends - timezone.now()).total_seconds()))
+        page["Retry-After"] = str(seconds)
+    return page
 
 
 def _refused(request: HttpRequest, message: str) -> HttpResponse:

@@ -15,7 +15,7 @@ from civic311.catalog.models import Service
 from civic311.public.models import ReportDraft
 from civic311.service_requests.models import ServiceRequest
 from tests.conftest import CITY_HALL, LAKE_MICHIGAN
-from tests.media.images import jpeg
+from tests.media.images import jpeg, one_bit_png
 from tests.support.pages import visible_text
 
 pytestmark = pytest.mark.django_db
@@ -224,6 +224,20 @@ def test_an_oversized_photo_is_refused_at_the_photo_field_and_nothing_typed_is_l
     block = field_block(response.text, "photos")
     assert "huge.jpg is" in block and "photos may be at most 1 MB" in block
     assert 'value="121 N LaSalle St"' in response.text
+    assert "Deep hole in the curb lane." in response.text
+    assert not ServiceRequest.objects.exists()
+
+
+def test_the_cheap_image_of_issue_13_is_refused_at_the_photo_field_with_answers_kept(
+    client, pothole
+):
+    scan = SimpleUploadedFile("scan.png", one_bit_png(6300), content_type="image/png")
+    response = client.post(details_url(pothole), {**pothole_answers(), "photos": [scan]})
+    assert response.status_code == 200
+    block = field_block(response.text, "photos")
+    assert "scan.png is 6300×6300 pixels; photos may be at most 25 megapixels." in block
+    assert 'value="121 N LaSalle St"' in response.text
+    assert 'value="ana@example.org"' in response.text
     assert "Deep hole in the curb lane." in response.text
     assert not ServiceRequest.objects.exists()
 
