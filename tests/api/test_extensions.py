@@ -35,6 +35,7 @@ def test_attributes_and_extended_attributes(client, chicago, api_key):
         "channel": "open311",
         "ward": "44",
         "zip": "60613",  # from the point: the app sent none
+        "community_area": "6",  # Lake View, from the point
         "duplicate": False,
         "parent_service_request_id": None,
         "address_derived": False,

@@ -52,6 +52,7 @@ _EXTENSION_FIELDS = (
     "attributes",
     "channel",
     "ward_id",
+    "community_area_id",
     "duplicate_of_id",
     "address_derived",
     "location_precision",
@@ -228,6 +229,16 @@ def requests(query: RequestQuery, *, sandbox: bool) -> list[Row]:
             params.append(adapt(value))
     sql += f"{_ORDER} LIMIT %s OFFSET %s"
     return _rows(sql, [*params, query.page_size, query.offset])
+
+
+def production_records(conditions: str, params: Sequence[Any], *, limit: int) -> list[Row]:
+    """Production request records with extensions where `conditions` (SQL on the alias `r`,
+    starting with AND) hold, in (updated, id) order: the open-data export's reader."""
+    sql = (
+        f"{_record_sql(True)}{conditions}"
+        f' ORDER BY r.{_column(ServiceRequest, "updated_datetime")}, r."id" LIMIT %s'
+    )
+    return _rows(sql, [Photo.Kind.RESIDENT.value, False, *params, limit])
 
 
 def _service_ids(codes: Sequence[str]) -> list[int]:

@@ -110,6 +110,9 @@ def extensions(
             "channel": row["channel"],
             "ward": str(row["ward_id"]) if row["ward_id"] is not None else None,
             "zip": _text(row["zipcode"]),
+            "community_area": (
+                str(row["community_area_id"]) if row.get("community_area_id") is not None else None
+            ),
             "duplicate": row["duplicate_of_id"] is not None,
             "parent_service_request_id": row["parent_number"],
             # True when civic311 wrote `address` from the point (nobody typed it).
