@@ -13,7 +13,7 @@ from django.core.management import call_command
 
 from civic311.catalog.models import Department
 from civic311.core import clock
-from civic311.exports import chicago_format, services, writers
+from civic311.exports import chicago_format, selectors, services, writers
 from civic311.exports.query import ExportQuery
 from civic311.service_requests import services as requests
 from civic311.service_requests.models import ServiceRequest
@@ -297,3 +297,43 @@ def _with_open_data_dir(config, folder):
     import dataclasses
 
     return dataclasses.replace(config, open_data_dir=str(folder))
+
+
+def test_the_fast_csv_line_is_what_csv_writer_writes_for_the_typed_row():
+    """The CSV's line builder and the typed row GeoJSON uses cannot drift apart."""
+    base = {
+        "id": 1,
+        "tracking_number": "26-00000001",
+        "service_name": "Pothole in Street",
+        "service_code": "4fd3b656e750846c53000004",
+        "department": "Transportation",
+        "status": "open",
+        "channel": "web",
+        "requested_datetime": "2026-03-08 07:59:59.250000",  # DST begins at 08:00 UTC
+        "updated_datetime": "2026-03-08 08:00:01",
+        "closed_datetime": None,
+        "address": "2111 W Lexington ST, Chicago, IL",
+        "zipcode": "60612",
+        "duplicate_of_id": None,
+        "community_area_id": 28,
+        "ward_id": 27,
+        "lat": 41.871831277993564,
+        "long": -87.67984621876099,
+        "parent_number": None,
+        "created_department": None,
+    }
+    variants = [
+        {},
+        {"address": '=CMD("x"), "quoted", line\nbreak', "zipcode": "", "lat": None, "long": None},
+        {"address": "", "status": "cancelled", "channel": "phone", "ward_id": None},
+        {"duplicate_of_id": 7, "parent_number": "-1", "created_department": "+Streets"},
+        {"requested_datetime": "2026-11-01 06:30:00", "closed_datetime": "2026-11-01 07:30:00"},
+    ]
+    line = writers._line_maker()
+    for variant in variants:
+        row = tuple({**base, **variant}[name] for name in selectors.CSV_FIELDS)
+        buffer = io.StringIO()
+        csv.writer(buffer).writerow([writers.csv_cell(v) for v in writers.chicago_row(row)])
+        assert line(row) == buffer.getvalue(), variant
+    first = tuple(base[name] for name in selectors.CSV_FIELDS)
+    assert chicago_format.write_time(writers._moment(base["requested_datetime"])) in line(first)

@@ -8,9 +8,7 @@ reads with, so an exported file imports back into the same requests.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
@@ -132,110 +130,138 @@ def csv_cell(value: Any) -> str:
     return neutralised(value)
 
 
-_NUMBERS = [str(n) for n in range(100)]
+_TRIGGERS = frozenset(FORMULA_STARTS)
+_MEMO_LIMIT = 50_000  # catalogue words, ZIP codes and addresses repeat; keep memory bounded
+_HUMAN_ADDRESS = '{""address"": """", ""city"": """", ""state"": """", ""zip"": """"}'
 
 
-def _cells_maker() -> Any:
-    """`chicago_row` straight to CSV cells, for speed: the same values as
-    `[csv_cell(v) for v in chicago_row(row)]` (a test holds them equal), with catalogue
-    words, statuses and small numbers looked up instead of rebuilt on every row."""
-    f = _FIELD
-    tracking, service_name = f["tracking_number"], f["service_name"]
-    service_code = f["service_code"]
-    created_department, department = f["created_department"], f["department"]
-    status, channel, address, zipcode = f["status"], f["channel"], f["address"], f["zipcode"]
-    requested, updated = f["requested_datetime"], f["updated_datetime"]
-    closed = f["closed_datetime"]
-    duplicate, area, ward, parent = (
-        f["duplicate_of_id"],
-        f["community_area_id"],
-        f["ward_id"],
-        f["parent_number"],
-    )
-    lat_at, long_at = f["lat"], f["long"]
-    words: dict[Any, str] = {None: ""}
-    statuses: dict[str, str] = {}
-    origins: dict[str, str] = {}
-    write_time, chicago_zone, numbers = chicago.write_time, chicago.CHICAGO, _NUMBERS
+def csv_text(text: str) -> str:
+    """One CSV field of text: neutralised, then quoted as csv.writer would (QUOTE_MINIMAL)."""
+    if not text:
+        return ""
+    if text[0] in _TRIGGERS:
+        text = "'" + text
+    if '"' in text:
+        return '"' + text.replace('"', '""') + '"'
+    if "," in text or "\n" in text or "\r" in text:
+        return '"' + text + '"'
+    return text
 
-    def word(value: Any) -> str:
-        found = words.get(value)
-        if found is None:
-            found = neutralised(value)
-            if len(words) < 10_000:  # catalogue words and ZIP codes repeat; numbers do not
-                words[value] = found
+
+class _Memo(dict):
+    """Text already written as CSV fields, up to a bound (then written afresh each time)."""
+
+    def __init__(self, write: Any) -> None:
+        super().__init__()
+        self.write = write
+
+    def __missing__(self, key: Any) -> str:
+        found = self.write(key)
+        if len(self) < _MEMO_LIMIT:
+            self[key] = found
         return found
 
-    def number_text(value: int | None) -> str:
-        return "" if value is None else numbers[value] if 0 <= value < 100 else str(value)
 
-    def cells(row: tuple[Any, ...]) -> list[str]:
-        created = _moment(row[requested])
-        local = created.astimezone(chicago_zone) if created else None
-        street, number, direction, name, street_type = street_parts(row[address] or "")
+def _address_fields(address: str | None) -> tuple[str, str]:
+    """The street_address field, and the number, direction, name and type fields joined."""
+    street, number, direction, name, street_type = street_parts(address or "")
+    return csv_text(street), ",".join(map(csv_text, (number, direction, name, street_type)))
+
+
+class _Times:
+    """The database's UTC times as write_time writes them, computed once per hour.
+
+    Chicago's offset from UTC changes only on the hour, so the local text of any moment is
+    write_time of its UTC hour with the moment's minutes and seconds. A zone with a
+    half-hour offset is written by write_time row by row instead.
+    """
+
+    def __init__(self) -> None:
+        self.hours: dict[str, tuple[str, str, str, str] | None] = {}
+
+    def _hour(self, key: str) -> tuple[str, str, str, str] | None:
+        start = dt.datetime.fromisoformat(key + ":00:00").replace(tzinfo=dt.UTC)
+        local = chicago.write_time(start)
+        if local[14:19] != "00:00":
+            return None
+        day = dt.date.fromisoformat(local[:10])
+        # The prefix, the hour, the portal's day of the week (Sunday = 1) and the month.
+        return local[:13], str(int(local[11:13])), str(day.isoweekday() % 7 + 1), str(day.month)
+
+    def parts(self, value: Any) -> tuple[str, str, str, str]:
+        """(write_time's text, hour, day of the week, month) of a database time; all "" if none."""
+        if value is None:
+            return "", "", "", ""
+        text = value if isinstance(value, str) else value.astimezone(dt.UTC).isoformat(" ")
+        key = text[:13]
+        if key not in self.hours:
+            self.hours[key] = self._hour(key)
+        hour = self.hours[key]
+        if hour is None:
+            moment = _moment(value)
+            local = moment.astimezone(chicago.CHICAGO) if moment else None
+            assert local is not None
+            weekday = str(local.isoweekday() % 7 + 1)
+            return chicago.write_time(moment), str(local.hour), weekday, str(local.month)
+        return hour[0] + text[13:19] + ".000", hour[1], hour[2], hour[3]
+
+    def text(self, value: Any) -> str:
+        """write_time's text of a database time ("" for none)."""
+        return self.parts(value)[0]
+
+
+def _line_maker() -> Any:
+    """A function writing one row as its CSV line, for speed: the same text as csv.writer
+    writes for `[csv_cell(v) for v in chicago_row(row)]` (a test holds them equal), with
+    catalogue words, addresses and each hour's local time computed once."""
+    f = _FIELD
+    tracking, service_name = f["tracking_number"], f["service_name"]
+    service_code, address, zipcode = f["service_code"], f["address"], f["zipcode"]
+    created_department, department = f["created_department"], f["department"]
+    status, channel = f["status"], f["channel"]
+    requested, updated = f["requested_datetime"], f["updated_datetime"]
+    closed, duplicate = f["closed_datetime"], f["duplicate_of_id"]
+    area, ward, parent = f["community_area_id"], f["ward_id"], f["parent_number"]
+    lat_at, long_at = f["lat"], f["long"]
+    words = _Memo(lambda value: csv_text(value or ""))
+    addresses = _Memo(_address_fields)
+    statuses = _Memo(lambda value: csv_text(chicago.portal_status(value)))
+    origins = _Memo(lambda value: csv_text(chicago.origin_for(value)))
+    numbers = _Memo(lambda value: "" if value is None else str(value))
+    times = _Times()
+
+    def line(row: tuple[Any, ...]) -> str:
+        created, hour, weekday, month = times.parts(row[requested])
         lat, long = row[lat_at], row[long_at]
-        state = row[status]
-        if state not in statuses:
-            statuses[state] = chicago.portal_status(state)
-        via = row[channel]
-        if via not in origins:
-            origins[via] = chicago.origin_for(via)
-        owner = word(row[department])
-        return [
-            neutralised(row[tracking]),
-            word(row[service_name]),
-            word(row[service_code]),
-            word(row[created_department]) or owner,
-            owner,
-            statuses[state],
-            origins[via],
-            write_time(created),
-            write_time(_moment(row[updated])),
-            write_time(_moment(row[closed])),
-            neutralised(street),
-            "",
-            "",
-            word(row[zipcode] or None),
-            neutralised(number),
-            direction,
-            neutralised(name),
-            street_type,
-            "False" if row[duplicate] is None else "True",
-            "",
-            number_text(row[area]),
-            number_text(row[ward]),
-            "",
-            "",
-            "",
-            "",
-            "",
-            numbers[local.hour] if local else "",
-            numbers[local.isoweekday() % 7 + 1] if local else "",
-            numbers[local.month] if local else "",
-            "",
-            "",
-            "" if lat is None else repr(lat),
-            "" if long is None else repr(long),
-            neutralised(_location(lat, long)),
-            neutralised(row[parent] or ""),
-            "",
-        ]
+        owner = words[row[department]]
+        if lat is None or long is None:
+            location = ""
+        else:
+            location = (
+                f"\"{{'latitude': '{lat!r}', 'longitude': '{long!r}', "
+                f"'human_address': '{_HUMAN_ADDRESS}'}}\""
+            )
+        street, street_parts_fields = addresses[row[address]]
+        return (
+            f"{csv_text(row[tracking])},{words[row[service_name]]},{words[row[service_code]]},"
+            f"{words[row[created_department]] or owner},{owner},{statuses[row[status]]},"
+            f"{origins[row[channel]]},{created},{times.text(row[updated])},"
+            f"{times.text(row[closed])},{street},,,{words[row[zipcode]]},{street_parts_fields},"
+            f"{'False' if row[duplicate] is None else 'True'},,"
+            f"{numbers[row[area]]},{numbers[row[ward]]},,,,,,{hour},{weekday},{month},,,"
+            f"{'' if lat is None else repr(lat)},{'' if long is None else repr(long)},"
+            f"{location},{csv_text(row[parent] or '')},\r\n"
+        )
 
-    return cells
+    return line
 
 
 def csv_stream(chunks: Iterable[list[tuple[Any, ...]]]) -> Iterator[bytes]:
     """Chicago's CSV: the header, then one line per request (UTF-8, CRLF as the portal)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(chicago.COLUMNS)
-    yield buffer.getvalue().encode()
-    cells = _cells_maker()
+    yield (",".join(chicago.COLUMNS) + "\r\n").encode()
+    line = _line_maker()
     for rows in chunks:
-        buffer.seek(0)
-        buffer.truncate()
-        writer.writerows(map(cells, rows))
-        yield buffer.getvalue().encode()
+        yield "".join(map(line, rows)).encode()
 
 
 _GEOJSON_SKIP = frozenset({"latitude", "longitude", "location"})
