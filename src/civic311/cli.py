@@ -34,6 +34,8 @@ USAGE = """usage: civic311 COMMAND [options]
   geocode-backfill [--batch 500]
                            place stored requests that lack a point or an address
   purge-sandbox [--days 7] delete old test requests filed through the API sandbox
+  export [--format csv|geojson|ndjson] [--out DIR]
+                           write the open-data files: today's full file and the changes
   migrate, createsuperuser, shell, …  Django's own commands
 
 Settings are CIVIC311_* environment variables; see the README.
