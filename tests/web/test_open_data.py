@@ -252,6 +252,8 @@ def test_gzip_when_asked_and_etag_304_until_something_changes(client, history):
 def test_the_page_says_what_how_often_terms_and_every_column_in_english_and_spanish(
     client, history
 ):
+    home = client.get("/").content.decode()
+    assert 'href="/open-data/"' in home  # every page's footer links to it
     english = client.get("/open-data/").content.decode()
     assert "What is published" in english and "How often" in english and "Terms" in english
     for column in chicago_format.COLUMNS:
