@@ -235,10 +235,13 @@ def _line_maker() -> Any:
         lat, long = row[lat_at], row[long_at]
         owner = words[row[department]]
         if lat is None or long is None:
+            lat_text = "" if lat is None else repr(lat)
+            long_text = "" if long is None else repr(long)
             location = ""
         else:
+            lat_text, long_text = repr(lat), repr(long)
             location = (
-                f"\"{{'latitude': '{lat!r}', 'longitude': '{long!r}', "
+                f"\"{{'latitude': '{lat_text}', 'longitude': '{long_text}', "
                 f"'human_address': '{_HUMAN_ADDRESS}'}}\""
             )
         street, street_parts_fields = addresses[row[address]]
@@ -249,8 +252,7 @@ def _line_maker() -> Any:
             f"{times.text(row[closed])},{street},,,{words[row[zipcode]]},{street_parts_fields},"
             f"{'False' if row[duplicate] is None else 'True'},,"
             f"{numbers[row[area]]},{numbers[row[ward]]},,,,,,{hour},{weekday},{month},,,"
-            f"{'' if lat is None else repr(lat)},{'' if long is None else repr(long)},"
-            f"{location},{csv_text(row[parent] or '')},\r\n"
+            f"{lat_text},{long_text},{location},{csv_text(row[parent] or '')},\r\n"
         )
 
     return line
