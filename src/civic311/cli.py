@@ -36,6 +36,8 @@ USAGE = """usage: civic311 COMMAND [options]
   import chicago-open-data|open311-harvest FILE [--rejects PATH]
                            take in a city's history: its open-data CSV or an Open311 harvest
   purge-sandbox [--days 7] delete old test requests filed through the API sandbox
+  export [--format csv|geojson|ndjson] [--out DIR]
+                           write the open-data files: today's full file and the changes
   migrate, createsuperuser, shell, …  Django's own commands
 
 Settings are CIVIC311_* environment variables; see the README.

@@ -184,6 +184,12 @@ class Config:
     media_dir: str = _setting(
         "", str, "where uploaded photos are stored; default `<data_dir>/media`"
     )
+    open_data_dir: str = _setting(
+        "",
+        str,
+        "where `civic311 export` writes the open-data files the `/open-data/` page serves; "
+        "default `<data_dir>/open-data`",
+    )
     allowed_hosts: tuple[str, ...] = _setting(
         "",
         _csv,
@@ -350,6 +356,15 @@ class Config:
     def effective_media_path(self) -> Path:
         """Where photos are stored."""
         return Path(self.media_dir).resolve() if self.media_dir else self.data_path / "media"
+
+    @property
+    def effective_open_data_path(self) -> Path:
+        """Where the published open-data files are."""
+        return (
+            Path(self.open_data_dir).resolve()
+            if self.open_data_dir
+            else self.data_path / "open-data"
+        )
 
     @property
     def smtp_server(self) -> SmtpServer | None:

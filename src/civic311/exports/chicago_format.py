@@ -134,4 +134,7 @@ def read_time(text: str) -> datetime | None:
 
 def write_time(moment: datetime | None) -> str:
     """An aware datetime as the portal writes it, in Chicago time; empty for None."""
-    return moment.astimezone(CHICAGO).strftime(TIME_FORMAT) if moment else ""
+    if not moment:
+        return ""
+    # TIME_FORMAT's text, written by isoformat: strftime cost a fifth of an exported CSV row.
+    return moment.astimezone(CHICAGO).replace(tzinfo=None).isoformat("T", "seconds") + ".000"

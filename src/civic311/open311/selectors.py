@@ -194,6 +194,11 @@ def _in(column: str, values: Sequence[Any]) -> str:
 
 _STATUSES = {"open": workflow.OPEN_STATUSES, "closed": workflow.CLOSED_STATUSES}
 _ORDER = ' ORDER BY r."requested_datetime" DESC, r."id" DESC'
+# A harvest (updated_after / updated_before) reads the (updated, id) index, newest change
+# first: its pages cost what the harvest holds, not what the table holds, and a row changed
+# while a client pages moves to page 1 (already read; the next harvest has it) instead of
+# shifting an unread row onto a page already read.
+_HARVEST_ORDER = ' ORDER BY r."updated_datetime" DESC, r."id" DESC'
 
 
 def requests(query: RequestQuery, *, sandbox: bool) -> list[Row]:
@@ -227,8 +232,31 @@ def requests(query: RequestQuery, *, sandbox: bool) -> list[Row]:
         if value is not None:
             sql += f" AND r.{_column(sr, field)} {operator} %s"
             params.append(adapt(value))
-    sql += f"{_ORDER} LIMIT %s OFFSET %s"
-    return _rows(sql, [*params, query.page_size, query.offset])
+    if query.updated_after is None and query.updated_before is None:
+        sql += f"{_ORDER} LIMIT %s OFFSET %s"
+        return _rows(sql, [*params, query.page_size, query.offset])
+    return _rows(*_harvest_page(sql, params, query))
+
+
+def _harvest_page(sql: str, params: list[Any], query: RequestQuery) -> tuple[str, list[Any]]:
+    """The page's ids first, from the index alone, then only their records: the rows a deep
+    page skips never have their joins and photo subquery computed."""
+    head, _, conditions = sql.rpartition(" WHERE ")  # the last WHERE: the photo's is inside
+    table = f'"{ServiceRequest._meta.db_table}"'
+    ids = f'SELECT r."id" FROM {table} r WHERE {conditions}{_HARVEST_ORDER} LIMIT %s OFFSET %s'
+    outer = f'{head} WHERE r."id" IN ({ids}){_HARVEST_ORDER}'
+    # The photo kind comes first, in the head; the filters' parameters follow, now inside.
+    return outer, [*params, query.page_size, query.offset]
+
+
+def production_records(conditions: str, params: Sequence[Any], *, limit: int) -> list[Row]:
+    """Production request records with extensions where `conditions` (SQL on the alias `r`,
+    starting with AND) hold, in (updated, id) order: the open-data export's reader."""
+    sql = (
+        f"{_record_sql(True)}{conditions}"
+        f' ORDER BY r.{_column(ServiceRequest, "updated_datetime")}, r."id" LIMIT %s'
+    )
+    return _rows(sql, [Photo.Kind.RESIDENT.value, False, *params, limit])
 
 
 def _service_ids(codes: Sequence[str]) -> list[int]:

@@ -30,6 +30,7 @@ from civic311.open311.http import (
     guess_format,
     key_service,
 )
+from civic311.open311.records import records
 from civic311.service_requests.selectors import resolve_number
 from civic311.service_requests.services import Location, Requester
 
@@ -150,27 +151,7 @@ def _tracking_number(typed: str) -> str:
 
 
 def _records(rows: list[dict[str, Any]], *, extensions: bool) -> list[dict[str, Any]]:
-    zone = _zone()
-    records = [shapes.request(row, zone=zone, media=_media_url) for row in rows]
-    if not extensions or not rows:
-        return records
-    ids = [row["id"] for row in rows]
-    events = selectors.public_events_by_request(ids)
-    photos = selectors.photos_by_request(ids)
-    private = selectors.private_attribute_codes()
-    for record, row in zip(records, rows, strict=True):
-        notes = [shapes.note(event, zone=zone) for event in events.get(row["id"], [])]
-        record.update(
-            shapes.extensions(
-                row,
-                zone=zone,
-                media=_media_url,
-                private_codes=private.get(row["service_id"], frozenset()),
-                notes=notes,
-                photos=photos.get(row["id"], []),
-            )
-        )
-    return records
+    return records(rows, extensions=extensions)
 
 
 def _file(call: Call) -> Answer:
