@@ -12,9 +12,12 @@ import pytest
 from django.core.management import call_command
 
 from civic311.catalog.models import Service
+from civic311.service_requests import services
 from civic311.service_requests.importing.run import import_file
 from civic311.service_requests.models import RequestEvent, ServiceRequest
 from civic311.service_requests.selectors import find_by_typed_number
+from tests.conftest import WRIGLEY_FIELD
+from tests.support.staff import file_pothole
 
 pytestmark = pytest.mark.django_db
 SHARED = Path(__file__).resolve().parents[2].parent / "shared"
@@ -218,3 +221,28 @@ def test_the_tracker_shows_an_imported_request_its_history_and_community_area(
     assert "Community area" in page and "Near West Side (28)" in page
     assert "Imported from the city&#x27;s open data." in page
     assert "Request received via phone" in page
+
+
+def test_export_then_import_into_an_empty_database_then_export_gives_the_same_file(
+    chicago, pothole, tmp_path, client
+):
+    run(SAMPLE, tmp_path)
+    parent = file_pothole(pothole)
+    child = file_pothole(pothole, where=WRIGLEY_FIELD, address="=1060 W Addison St")
+    services.mark_duplicate(child, parent=parent, actor=None)
+    services.change_status(parent, status="in_progress", actor=None)
+    first = b"".join(client.get("/open-data/requests.csv").streaming_content)
+    (tmp_path / "export.csv").write_bytes(first)
+
+    RequestEvent.objects.all().delete()
+    ServiceRequest.objects.update(duplicate_of=None)
+    ServiceRequest.objects.all().delete()
+    counts = run(tmp_path / "export.csv", tmp_path)
+    again = b"".join(client.get("/open-data/requests.csv").streaming_content)
+
+    assert (counts.created, counts.rejected) == (202, 0)
+    assert len(first.splitlines()) == 1 + 202 and b"'=1060 W Addison St" in first
+    assert again == first
+    imported_child = ServiceRequest.objects.get(tracking_number=child.tracking_number)
+    assert imported_child.duplicate_of.tracking_number == parent.tracking_number
+    assert imported_child.address == "=1060 W Addison St"  # the export's guard quote is taken off

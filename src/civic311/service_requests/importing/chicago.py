@@ -67,7 +67,9 @@ def missing_columns(header: list[str]) -> list[str]:
 
 
 def _text(row: dict[str, str], column: str) -> str:
-    return (row.get(column) or "").strip()
+    text = (row.get(column) or "").strip()
+    # Exports put a quote before a cell a spreadsheet would run as a formula; take it off.
+    return text[1:] if text[:1] == "'" and text[1:2] in {"=", "+", "-", "@"} else text
 
 
 def _number(text: str, column: str) -> str:
