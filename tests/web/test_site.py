@@ -25,3 +25,14 @@ def test_admin_lists_the_chicago_services_with_attributes_and_departments(chicag
 def test_admin_needs_a_login(client):
     response = client.get("/admin/catalog/service/")
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def test_resident_pages_answer_head_as_link_checkers_and_monitors_send_it(client, pothole):
+    from tests.support.staff import file_pothole
+
+    number = file_pothole(pothole).tracking_number
+    for path in ["/", "/es/", f"/requests/{number}", "/open-data/", "/open-data/requests.csv"]:
+        response = client.head(path)
+        assert response.status_code == 200, path
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        assert body == b"", path

@@ -21,7 +21,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from civic311.core.errors import ValidationFailed
 from civic311.exports import columns, selectors, services, writers
@@ -40,7 +40,7 @@ def folder():
     return settings.CIVIC311.effective_open_data_path
 
 
-@require_GET
+@require_safe
 def page(request: HttpRequest) -> HttpResponse:
     """/open-data/: what is published, how often, under what terms, and every column."""
     context = {
@@ -59,7 +59,7 @@ def _accepts_gzip(request: HttpRequest) -> bool:
     return any(c == "gzip" or (c.startswith("gzip;") and c != "gzip;q=0") for c in codings)
 
 
-@require_GET
+@require_safe
 def download(request: HttpRequest, fmt: str) -> HttpResponseBase:
     """Every public request the filters select, streamed in `fmt`, oldest change first."""
     try:
@@ -88,7 +88,7 @@ def download(request: HttpRequest, fmt: str) -> HttpResponseBase:
     return response
 
 
-@require_GET
+@require_safe
 def published_file(request: HttpRequest, name: str) -> HttpResponseBase:
     """One file `civic311 export` wrote, by the name the manifest gives it (nothing else)."""
     found = {f.name: f for f in services.published_files(folder())}

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.cache import add_never_cache_headers, patch_cache_control, patch_vary_headers
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from civic311.core.errors import NotFound, ValidationFailed
 from civic311.notifications import selectors as alerts_selectors
@@ -52,7 +52,7 @@ def _not_found(request: HttpRequest, *, typed: str, number: str | None, status: 
 # --- home and tracking ----------------------------------------------------------
 
 
-@require_GET
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     """Track box, report entry, and recent requests filterable by service, status, ward, place."""
     services, wards = selectors.filter_choices()
@@ -80,7 +80,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return _cacheable(render(request, "public/home.html", context))
 
 
-@require_GET
+@require_safe
 def places(request: HttpRequest) -> HttpResponse:
     """The address search's JSON: `?q=` → up to five places; `?lat=&long=` → the point's place.
 
@@ -100,7 +100,7 @@ def places(request: HttpRequest) -> HttpResponse:
     return _cacheable(response)
 
 
-@require_GET
+@require_safe
 def track(request: HttpRequest) -> HttpResponse:
     """Find a request by whatever the resident typed, or say helpfully why not."""
     typed = request.GET.get("number", "").strip()
@@ -116,7 +116,7 @@ def track(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 def tracker(request: HttpRequest, number: str) -> HttpResponse:
     """The request page: status ribbon, progress, details, photos, timeline, alerts."""
     canonical = selectors.canonical_number(number)
@@ -212,7 +212,7 @@ def _open_draft(request: HttpRequest, token: str | None, service):
     return None if draft.is_filed or draft.service_id != service.pk else draft
 
 
-@require_GET
+@require_safe
 def report_choose(request: HttpRequest) -> HttpResponse:
     """Step 1: what is the problem? Services grouped, with descriptions, searchable."""
     query = request.GET.get("q", "").strip()[:100]
@@ -287,7 +287,7 @@ def report_review(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @never_cache
-@require_GET
+@require_safe
 def report_done(request: HttpRequest, token: str) -> HttpResponse:
     """Step 4: the tracking number, what happens next and by when, and where to follow it."""
     try:
@@ -304,7 +304,7 @@ def report_done(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @never_cache
-@require_GET
+@require_safe
 def draft_photo(request: HttpRequest, token: str, photo_id: int) -> HttpResponse:
     """A thumbnail of a photo attached to this browser's draft, for previews."""
     try:

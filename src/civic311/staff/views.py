@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from civic311.accounts.permissions import Action
 from civic311.accounts.selectors import assignable_staff, authorize, may, scope_of
@@ -86,7 +86,7 @@ def _refused(request: HttpRequest, message: str) -> HttpResponse:
 
 
 @staff_only
-@require_GET
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     """Where each role starts: their queues, intake and lookup."""
     scope = scope_of(request.user)
@@ -211,7 +211,7 @@ def _add_caller(request, form, number: str, channel: str) -> HttpResponse:
 
 
 @staff_only
-@require_GET
+@require_safe
 def intake_questions(request: HttpRequest) -> HttpResponse:
     """The chosen service's questions (htmx swaps them in when the service changes)."""
     form = forms.IntakeForm(service=_chosen_service(request))
@@ -244,7 +244,7 @@ def _form_errors(form, exc: ValidationFailed) -> None:
 
 
 @staff_only
-@require_GET
+@require_safe
 def lookup(request: HttpRequest) -> HttpResponse:
     """Answer "where is my request?": find it and show its whole history."""
     form = forms.LookupForm(request.GET or None)
@@ -273,7 +273,7 @@ def lookup(request: HttpRequest) -> HttpResponse:
 
 
 @staff_only
-@require_GET
+@require_safe
 def department_queue(request: HttpRequest, code: str) -> HttpResponse:
     """A department's requests."""
     department = get_object_or_404(Department, code=code)
@@ -283,7 +283,7 @@ def department_queue(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @staff_only
-@require_GET
+@require_safe
 def ward_queue(request: HttpRequest, number: int) -> HttpResponse:
     """Everything filed in one ward, whichever department has it."""
     ward = get_object_or_404(Ward, number=number)
@@ -379,7 +379,7 @@ def _bulk_messages(request, result: bulk.BulkResult) -> None:
 
 
 @staff_only
-@require_GET
+@require_safe
 def request_detail(request: HttpRequest, number: str) -> HttpResponse:
     """Everything about one request, and what this staff member may do to it."""
     sr = _visible_request(request, number)
@@ -613,7 +613,7 @@ def _safe_next(request: HttpRequest, default: str) -> str:
 
 
 @staff_only
-@require_GET
+@require_safe
 def status_calls(request: HttpRequest) -> HttpResponse:
     """Status calls per day and channel, for supervisors."""
     authorize(request.user, Action.SEE_STATUS_CALLS)
