@@ -3,17 +3,10 @@
 import pytest
 
 from tests.api.conftest import file_vehicle
+from tests.support.privacy import SECRETS
 
 pytestmark = pytest.mark.django_db
 
-SECRETS = {
-    "first_name": "Zebediah",
-    "last_name": "Quackenbush",
-    "email": "zebediah.private@example.org",
-    "phone": "773-555-0142",
-    "device_id": "DEVICE-9f8e7d6c",
-    "account_id": "ACCOUNT-1a2b3c",
-}
 MOBILE = "312-555-0177"  # A511OPTN: the mobile number for text updates
 
 

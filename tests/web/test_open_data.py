@@ -18,17 +18,10 @@ from civic311.exports.query import ExportQuery
 from civic311.service_requests import services as requests
 from civic311.service_requests.models import ServiceRequest
 from tests.conftest import CITY_HALL, WRIGLEY_FIELD
+from tests.support.privacy import SECRETS
 
 pytestmark = pytest.mark.django_db
 
-SECRETS = {
-    "first_name": "Zebediah",
-    "last_name": "Quackenbush",
-    "email": "zebediah.private@example.org",
-    "phone": "773-555-0142",
-    "device_id": "DEVICE-9f8e7d6c",
-    "account_id": "ACCOUNT-1a2b3c",
-}
 INTERNAL_NOTE = "Crew says the caller is the alderman's cousin"
 PUBLIC_NOTE = "Crew sent for Tuesday."
 SANDBOX_NUMBER_TEXT = "Sandbox pothole from a test app"

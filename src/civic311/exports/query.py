@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from civic311.core.errors import ValidationFailed
-from civic311.open311.params import multi, parse_datetime, single
+from civic311.open311.params import date_param, multi
 from civic311.service_requests import workflow
 
 Params = Mapping[str, Sequence[str]]
@@ -52,7 +52,7 @@ class ExportQuery:
 def parse_export_query(params: Params, *, zone: str) -> ExportQuery:
     """A download's filters from its query string; ValidationFailed names each bad one."""
     errors: dict[str, str] = {}
-    dates = {name: _date(params, name, zone, errors) for name in DATE_PARAMETERS}
+    dates = {name: date_param(params, name, zone, errors) for name in DATE_PARAMETERS}
     after = max((d for d in (dates["updated_after"], dates["updated_since"]) if d), default=None)
     statuses: set[str] = set()
     for status in (s.lower() for s in multi(params, "status")):
@@ -75,17 +75,6 @@ def parse_export_query(params: Params, *, zone: str) -> ExportQuery:
     if errors:
         raise ValidationFailed(errors)
     return query
-
-
-def _date(params: Params, name: str, zone: str, errors: dict[str, str]) -> dt.datetime | None:
-    raw = single(params, name)
-    if raw is None:
-        return None
-    try:
-        return parse_datetime(raw, zone)
-    except ValueError:
-        errors[name] = f"{name} is not a date and time: {raw[:40]!r}; e.g. 2026-05-01T14:30:00"
-        return None
 
 
 def _numbers(params: Params, name: str, errors: dict[str, str]) -> tuple[int, ...]:

@@ -19,9 +19,11 @@ from functools import cache
 from typing import Any
 
 from django.db import connection
-from django.db.models import Max, Model
+from django.db.models import Max
 
 from civic311.catalog.models import Department, Service
+from civic311.catalog.selectors import service_ids
+from civic311.core.sql import column, time_bounds
 from civic311.exports.query import ExportQuery
 from civic311.open311 import selectors as open311
 from civic311.service_requests.models import RequestEvent, ServiceRequest
@@ -52,32 +54,12 @@ CSV_FIELDS = (
 )
 
 
-def _column(model: type[Model], field: str) -> str:
-    column = getattr(model._meta.get_field(field), "column", None)
-    assert column, f"{model.__name__}.{field} is not a column"
-    return f'"{column}"'
-
-
 @cache
 def _csv_sql(vendor: str) -> str:
     sr = ServiceRequest
-    own = [
-        "id",
-        "tracking_number",
-        "status",
-        "channel",
-        "requested_datetime",
-        "updated_datetime",
-        "closed_datetime",
-        "address",
-        "zipcode",
-        "duplicate_of",
-        "community_area",
-        "ward",
-        "lat",
-        "long",
-    ]
-    columns = {name: f"r.{_column(sr, name)}" for name in own}
+    # Every CSV field but these is a column of the request itself.
+    joined = {"service_name", "service_code", "department", "parent_number", "created_department"}
+    columns = {name: f"r.{column(sr, name)}" for name in CSV_FIELDS if name not in joined}
     if vendor == "sqlite":
         # As text: Django's SQLite converter parses each datetime with a regular expression,
         # which alone would cost more than the rest of a CSV row; the writer parses the text.
@@ -85,46 +67,42 @@ def _csv_sql(vendor: str) -> str:
             columns[name] = f"({columns[name]} || '')"
     event = RequestEvent
     columns |= {
-        "service_name": f"s.{_column(Service, 'name')}",
-        "service_code": f"s.{_column(Service, 'service_code')}",
-        "department": f"d.{_column(Department, 'public_name')}",
-        "parent_number": f"parent.{_column(sr, 'tracking_number')}",
-        "duplicate_of_id": columns.pop("duplicate_of"),
-        "community_area_id": columns.pop("community_area"),
-        "ward_id": columns.pop("ward"),
+        "service_name": f"s.{column(Service, 'name')}",
+        "service_code": f"s.{column(Service, 'service_code')}",
+        "department": f"d.{column(Department, 'public_name')}",
+        "parent_number": f"parent.{column(sr, 'tracking_number')}",
         # The department a transferred request was filed with: its first public transfer's.
         "created_department": (
-            f'(SELECT e.{_column(event, "from_value")} FROM "{event._meta.db_table}" e'
-            f' WHERE e.{_column(event, "request")} = r."id"'
-            f" AND e.{_column(event, 'type')} = '{event.Type.TRANSFERRED.value}'"
-            f" AND e.{_column(event, 'is_public')} = TRUE"
-            f' ORDER BY e.{_column(event, "created_at")}, e."id" LIMIT 1)'
+            f'(SELECT e.{column(event, "from_value")} FROM "{event._meta.db_table}" e'
+            f' WHERE e.{column(event, "request")} = r."id"'
+            f" AND e.{column(event, 'type')} = '{event.Type.TRANSFERRED.value}'"
+            f" AND e.{column(event, 'is_public')} = TRUE"
+            f' ORDER BY e.{column(event, "created_at")}, e."id" LIMIT 1)'
         ),
     }
     table = f'"{sr._meta.db_table}"'
     return (
         f"SELECT {', '.join(columns[name] for name in CSV_FIELDS)} FROM {table} r"
-        f' JOIN "{Service._meta.db_table}" s ON s."id" = r.{_column(sr, "service")}'
-        f' JOIN "{Department._meta.db_table}" d ON d."id" = r.{_column(sr, "department")}'
-        f' LEFT JOIN {table} parent ON parent."id" = r.{_column(sr, "duplicate_of")}'
-        f" WHERE r.{_column(sr, 'is_test')} = %s"
+        f' JOIN "{Service._meta.db_table}" s ON s."id" = r.{column(sr, "service")}'
+        f' JOIN "{Department._meta.db_table}" d ON d."id" = r.{column(sr, "department")}'
+        f' LEFT JOIN {table} parent ON parent."id" = r.{column(sr, "duplicate_of")}'
+        f" WHERE r.{column(sr, 'is_test')} = %s"
     )
 
 
 def _conditions(query: ExportQuery) -> tuple[str, list[Any]]:
     """`AND …` SQL on the alias r for the query's filters, and its parameters."""
-    sr, adapt = ServiceRequest, connection.ops.adapt_datetimefield_value
-    sql, params = "", []  # type: tuple[str, list[Any]]
-    bounds = [
-        ("requested_datetime", ">=", query.created_after),
-        ("requested_datetime", "<=", query.created_before),
-        ("updated_datetime", ">=", query.updated_after),
-        ("updated_datetime", "<=", query.updated_before),
-    ]
-    for field, operator, value in bounds:
-        if value is not None:
-            sql += f" AND r.{_column(sr, field)} {operator} %s"
-            params.append(adapt(value))
+    sr = ServiceRequest
+    sql, params = time_bounds(
+        "r",
+        sr,
+        [
+            ("requested_datetime", ">=", query.created_after),
+            ("requested_datetime", "<=", query.created_before),
+            ("updated_datetime", ">=", query.updated_after),
+            ("updated_datetime", "<=", query.updated_before),
+        ],
+    )
     chosen: list[tuple[str, list[Any]]] = [
         ("status", list(query.statuses)),
         ("ward", list(query.wards)),
@@ -132,16 +110,12 @@ def _conditions(query: ExportQuery) -> tuple[str, list[Any]]:
     ]
     if query.service_codes:
         # A service code that names no service matches nothing.
-        chosen.append(("service", _service_ids(query.service_codes) or [None]))
+        chosen.append(("service", service_ids(query.service_codes) or [None]))
     for field, values in chosen:
         if values:
-            sql += f" AND r.{_column(sr, field)} IN ({', '.join(['%s'] * len(values))})"
+            sql += f" AND r.{column(sr, field)} IN ({', '.join(['%s'] * len(values))})"
             params += values
     return sql, params
-
-
-def _service_ids(codes: tuple[str, ...]) -> list[int]:
-    return list(Service.objects.filter(service_code__in=codes).values_list("pk", flat=True))
 
 
 def _after(cursor: tuple[Any, int] | None) -> tuple[str, list[Any]]:

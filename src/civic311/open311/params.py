@@ -133,7 +133,8 @@ def _tzinfo(text: str | None, zone: str) -> dt.tzinfo:
     return dt.timezone(sign * dt.timedelta(hours=hours, minutes=minutes))
 
 
-def _date_param(params: Params, name: str, zone: str, errors: dict[str, str]) -> dt.datetime | None:
+def date_param(params: Params, name: str, zone: str, errors: dict[str, str]) -> dt.datetime | None:
+    """A date-and-time parameter, or None; an unreadable one is recorded in `errors`."""
     raw = single(params, name)
     if raw is None:
         return None
@@ -189,10 +190,10 @@ def parse_request_query(params: Params, *, now: dt.datetime, zone: str) -> Reque
     statuses = frozenset(s.lower() for s in multi(params, "status"))
     if statuses - {"open", "closed"}:
         errors["status"] = "status must be open or closed (or both, comma-separated)"
-    start = _date_param(params, "start_date", zone, errors)
-    end = _date_param(params, "end_date", zone, errors)
-    after = _date_param(params, "updated_after", zone, errors)
-    before = _date_param(params, "updated_before", zone, errors)
+    start = date_param(params, "start_date", zone, errors)
+    end = date_param(params, "end_date", zone, errors)
+    after = date_param(params, "updated_after", zone, errors)
+    before = date_param(params, "updated_before", zone, errors)
     page, page_size = _paging(params, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, errors)
     if start and end and start > end:
         errors["end_date"] = "end_date must not be before start_date"
@@ -220,8 +221,8 @@ def parse_request_query(params: Params, *, now: dt.datetime, zone: str) -> Reque
 def parse_updates_query(params: Params, *, now: dt.datetime, zone: str) -> UpdatesQuery:
     """GET servicerequestupdates' window (default: the last 24 hours) and paging."""
     errors: dict[str, str] = {}
-    start = _date_param(params, "start_date", zone, errors)
-    end = _date_param(params, "end_date", zone, errors)
+    start = date_param(params, "start_date", zone, errors)
+    end = date_param(params, "end_date", zone, errors)
     page, page_size = _paging(params, MAX_ROWS, MAX_ROWS, errors)
     if start and end and start > end:
         errors["end_date"] = "end_date must not be before start_date"

@@ -17,10 +17,12 @@ from typing import Any
 
 import orjson
 from django.db import connection
-from django.db.models import Exists, F, Model, OuterRef, Subquery
+from django.db.models import Exists, F, OuterRef, Subquery
 
 from civic311.catalog.models import AttributeValue, Department, Service, ServiceAttribute
+from civic311.catalog.selectors import service_ids
 from civic311.core.errors import NotFound
+from civic311.core.sql import column, time_bounds
 from civic311.media.models import Photo
 from civic311.open311.keys import hash_key
 from civic311.open311.models import ApiClient
@@ -123,40 +125,34 @@ def _first_photo(**match: Any) -> Subquery:
 # SQL is written once, from the models' own table and column names, and run on a cursor.
 
 
-def _column(model: type[Model], field: str) -> str:
-    column = getattr(model._meta.get_field(field), "column", None)
-    assert column, f"{model.__name__}.{field} is not a column"
-    return f'"{column}"'
-
-
 @cache
 def _record_sql(extensions: bool) -> str:
     """SELECT … FROM requests r (+ joins) for request records; the WHERE is appended."""
     sr, photo = ServiceRequest, Photo
-    columns = [f'r.{_column(sr, name)} AS "{name}"' for name in _RECORD_FIELDS]
+    columns = [f'r.{column(sr, name)} AS "{name}"' for name in _RECORD_FIELDS]
     columns += [
-        f"s.{_column(Service, 'service_code')} AS service_code",
-        f"s.{_column(Service, 'name')} AS service_name",
-        f"d.{_column(Department, 'public_name')} AS agency",
+        f"s.{column(Service, 'service_code')} AS service_code",
+        f"s.{column(Service, 'name')} AS service_name",
+        f"d.{column(Department, 'public_name')} AS agency",
         # The first resident photo, for media_url (an index on request_id serves it).
-        f'(SELECT p.{_column(photo, "image")} FROM "{photo._meta.db_table}" p'
-        f' WHERE p.{_column(photo, "request")} = r."id" AND p.{_column(photo, "kind")} = %s'
-        f' ORDER BY p.{_column(photo, "created_at")}, p."id" LIMIT 1) AS photo',
+        f'(SELECT p.{column(photo, "image")} FROM "{photo._meta.db_table}" p'
+        f' WHERE p.{column(photo, "request")} = r."id" AND p.{column(photo, "kind")} = %s'
+        f' ORDER BY p.{column(photo, "created_at")}, p."id" LIMIT 1) AS photo',
     ]
     joins = [
-        f'JOIN "{Service._meta.db_table}" s ON s."id" = r.{_column(sr, "service")}',
-        f'JOIN "{Department._meta.db_table}" d ON d."id" = r.{_column(sr, "department")}',
+        f'JOIN "{Service._meta.db_table}" s ON s."id" = r.{column(sr, "service")}',
+        f'JOIN "{Department._meta.db_table}" d ON d."id" = r.{column(sr, "department")}',
     ]
     if extensions:
-        columns += [f'r.{_column(sr, name)} AS "{name}"' for name in _EXTENSION_FIELDS]
-        columns.append(f"parent.{_column(sr, 'tracking_number')} AS parent_number")
+        columns += [f'r.{column(sr, name)} AS "{name}"' for name in _EXTENSION_FIELDS]
+        columns.append(f"parent.{column(sr, 'tracking_number')} AS parent_number")
         joins.append(
             f'LEFT JOIN "{sr._meta.db_table}" parent '
-            f'ON parent."id" = r.{_column(sr, "duplicate_of")}'
+            f'ON parent."id" = r.{column(sr, "duplicate_of")}'
         )
     return (
         f'SELECT {", ".join(columns)} FROM "{sr._meta.db_table}" r {" ".join(joins)} '
-        f"WHERE r.{_column(sr, 'is_test')} = %s"
+        f"WHERE r.{column(sr, 'is_test')} = %s"
     )
 
 
@@ -206,32 +202,32 @@ def requests(query: RequestQuery, *, sandbox: bool) -> list[Row]:
     sql, params = _record_sql(query.extensions), [Photo.Kind.RESIDENT.value, sandbox]
     sr = ServiceRequest
     if query.ids:
-        sql += f" AND {_in('r.' + _column(sr, 'tracking_number'), query.ids)}{_ORDER} LIMIT %s"
+        sql += f" AND {_in('r.' + column(sr, 'tracking_number'), query.ids)}{_ORDER} LIMIT %s"
         return _rows(sql, [*params, *query.ids, MAX_ROWS])
-    adapt = connection.ops.adapt_datetimefield_value
     if query.service_codes:
         # Ids, not a subquery: given them, SQLite walks the (service, requested) index newest
         # first and stops after a page; with the subquery it read the whole window of every
         # service and sorted it (1M rows: p99 52 ms against 19 ms; docs/performance.md).
-        service_ids = _service_ids(query.service_codes)
-        if not service_ids:
+        wanted = service_ids(query.service_codes)
+        if not wanted:
             return []
-        sql += f" AND {_in('r.' + _column(sr, 'service'), service_ids)}"
-        params += service_ids
+        sql += f" AND {_in('r.' + column(sr, 'service'), wanted)}"
+        params += wanted
     for status in query.statuses:
         chosen = sorted(_STATUSES[status])
-        sql += f" AND {_in('r.' + _column(sr, 'status'), chosen)}"
+        sql += f" AND {_in('r.' + column(sr, 'status'), chosen)}"
         params += chosen
-    bounds = [
-        ("requested_datetime", ">=", query.start),
-        ("requested_datetime", "<=", query.end),
-        ("updated_datetime", ">=", query.updated_after),
-        ("updated_datetime", "<=", query.updated_before),
-    ]
-    for field, operator, value in bounds:
-        if value is not None:
-            sql += f" AND r.{_column(sr, field)} {operator} %s"
-            params.append(adapt(value))
+    window, moments = time_bounds(
+        "r",
+        sr,
+        [
+            ("requested_datetime", ">=", query.start),
+            ("requested_datetime", "<=", query.end),
+            ("updated_datetime", ">=", query.updated_after),
+            ("updated_datetime", "<=", query.updated_before),
+        ],
+    )
+    sql, params = sql + window, params + moments
     if query.updated_after is None and query.updated_before is None:
         sql += f"{_ORDER} LIMIT %s OFFSET %s"
         return _rows(sql, [*params, query.page_size, query.offset])
@@ -254,19 +250,14 @@ def production_records(conditions: str, params: Sequence[Any], *, limit: int) ->
     starting with AND) hold, in (updated, id) order: the open-data export's reader."""
     sql = (
         f"{_record_sql(True)}{conditions}"
-        f' ORDER BY r.{_column(ServiceRequest, "updated_datetime")}, r."id" LIMIT %s'
+        f' ORDER BY r.{column(ServiceRequest, "updated_datetime")}, r."id" LIMIT %s'
     )
     return _rows(sql, [Photo.Kind.RESIDENT.value, False, *params, limit])
 
 
-def _service_ids(codes: Sequence[str]) -> list[int]:
-    """The ids of the services with these codes (one small indexed query)."""
-    return list(Service.objects.filter(service_code__in=codes).values_list("pk", flat=True))
-
-
 def request(tracking_number: str, *, sandbox: bool, extensions: bool) -> Row:
     """One request record by tracking number (one query), or NotFound."""
-    sql = f"{_record_sql(extensions)} AND r.{_column(ServiceRequest, 'tracking_number')} = %s"
+    sql = f"{_record_sql(extensions)} AND r.{column(ServiceRequest, 'tracking_number')} = %s"
     rows = _rows(sql, [Photo.Kind.RESIDENT.value, sandbox, tracking_number])
     if not rows:
         raise NotFound(f"service_request_id {tracking_number} not found")
@@ -277,8 +268,8 @@ def request(tracking_number: str, *, sandbox: bool, extensions: bool) -> Row:
 def _token_sql() -> str:
     sr = ServiceRequest
     return (
-        f'SELECT {_column(sr, "tracking_number")} FROM "{sr._meta.db_table}" '
-        f"WHERE {_column(sr, 'token')} = %s AND {_column(sr, 'is_test')} = %s"
+        f'SELECT {column(sr, "tracking_number")} FROM "{sr._meta.db_table}" '
+        f"WHERE {column(sr, 'token')} = %s AND {column(sr, 'is_test')} = %s"
     )
 
 

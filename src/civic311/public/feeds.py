@@ -17,6 +17,7 @@ from civic311.public import selectors
 from civic311.public.presenters import ribbon
 from civic311.service_requests import timeline
 from civic311.service_requests.models import RequestEvent
+from civic311.service_requests.selectors import resolve_number
 
 FEED_MAX_AGE = 60
 
@@ -40,7 +41,7 @@ class RequestUpdatesFeed(Feed):
         return response
 
     def get_object(self, request, number: str):
-        canonical = selectors.canonical_number(number)
+        canonical = resolve_number(number)
         try:
             return selectors.tracker(canonical or "")
         except NotFound:

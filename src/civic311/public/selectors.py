@@ -24,7 +24,6 @@ from civic311.media.models import Photo
 from civic311.public.models import ReportDraft
 from civic311.service_requests import workflow
 from civic311.service_requests.models import RequestEvent, ServiceRequest
-from civic311.service_requests.selectors import resolve_number
 
 RECENT_PAGE_SIZE = 25
 NEAR_RADIUS_M = 1000  # "near" on the home page: about ten minutes' walk
@@ -173,11 +172,6 @@ def tracker(number: str) -> TrackerData:
     return TrackerData(
         request=request, events=events, photos=photos, department_names=department_names()
     )
-
-
-def canonical_number(typed: str) -> str | None:
-    """The canonical form of a typed tracking number, or None when it cannot be one."""
-    return resolve_number(typed)
 
 
 def draft_for(token: str, *, owned: Iterable[str]) -> ReportDraft:

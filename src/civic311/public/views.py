@@ -29,7 +29,10 @@ from civic311.public.forms import (
     TrackForm,
     caught_in_honeypot,
 )
-from civic311.service_requests.selectors import find_by_typed_number, get_by_tracking_number
+from civic311.service_requests.selectors import (
+    get_by_tracking_number,
+    resolve_number,
+)
 
 PUBLIC_MAX_AGE = 60
 DRAFTS_KEY = "public.report_drafts"
@@ -104,11 +107,11 @@ def places(request: HttpRequest) -> HttpResponse:
 def track(request: HttpRequest) -> HttpResponse:
     """Find a request by whatever the resident typed, or say helpfully why not."""
     typed = request.GET.get("number", "").strip()
-    number = selectors.canonical_number(typed)
+    number = resolve_number(typed)
     if number is None:
         return _not_found(request, typed=typed, number=None, status=400)
     try:
-        found = find_by_typed_number(typed)
+        found = get_by_tracking_number(number)
     except NotFound:
         return _not_found(request, typed=typed, number=number, status=404)
     response = redirect("public:tracker", number=found.tracking_number)
@@ -119,7 +122,7 @@ def track(request: HttpRequest) -> HttpResponse:
 @require_safe
 def tracker(request: HttpRequest, number: str) -> HttpResponse:
     """The request page: status ribbon, progress, details, photos, timeline, alerts."""
-    canonical = selectors.canonical_number(number)
+    canonical = resolve_number(number)
     if canonical is None:
         return _not_found(request, typed=number, number=None, status=404)
     if canonical != number:

@@ -11,6 +11,7 @@ import csv
 import gzip
 import io
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, cast
@@ -66,7 +67,7 @@ def import_file(
         for line in _lines(text, format):
             counts.read += 1
             try:
-                batch.append(_read(line, format))
+                batch.append(_read(line))
             except RowRejected as problem:
                 rejected.add(line, str(problem))
             if len(batch) >= batch_size:
@@ -90,7 +91,7 @@ def _write(batch: list[ImportedRequest], context: ImportContext, counts: ImportC
     batch.clear()
 
 
-def _read(line: Line, format: str) -> ImportedRequest:
+def _read(line: Line) -> ImportedRequest:
     if isinstance(line.raw, bytes):
         return georeport.read_line(line.raw)
     if None in line.raw:
@@ -98,25 +99,18 @@ def _read(line: Line, format: str) -> ImportedRequest:
     return chicago.read_row(line.raw)
 
 
-class _opened:
-    """The file as bytes (for the progress bar's position) and as text, gzip or not."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-
-    def __enter__(self) -> tuple[IO[bytes], IO[bytes]]:
-        try:
-            self.raw = self.path.open("rb")
-        except OSError as problem:
-            raise ValidationFailed(f"cannot read {self.path}: {problem.strerror}") from None
-        gzipped = self.raw.read(2) == b"\x1f\x8b"
-        self.raw.seek(0)
-        self.content = cast(IO[bytes], gzip.GzipFile(fileobj=self.raw) if gzipped else self.raw)
-        return self.raw, self.content
-
-    def __exit__(self, *exc: object) -> None:
-        self.content.close()
-        self.raw.close()
+@contextmanager
+def _opened(path: Path) -> Iterator[tuple[IO[bytes], IO[bytes]]]:
+    """The file as bytes (for the progress bar's position) and as its content, gzip or not."""
+    try:
+        raw = path.open("rb")
+    except OSError as problem:
+        raise ValidationFailed(f"cannot read {path}: {problem.strerror}") from None
+    with raw:
+        gzipped = raw.read(2) == b"\x1f\x8b"
+        raw.seek(0)
+        with cast(IO[bytes], gzip.GzipFile(fileobj=raw) if gzipped else raw) as content:
+            yield raw, content
 
 
 def _lines(content: IO[bytes], format: str) -> Iterator[Line]:
