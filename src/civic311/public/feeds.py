@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from django.contrib.syndication.views import Feed
 from django.http import Http404
 from django.urls import reverse
-from django.utils import translation
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
@@ -62,9 +61,6 @@ class RequestUpdatesFeed(Feed):
 
     def feed_url(self, data) -> str:
         return reverse("public:feed", kwargs={"number": data.request.tracking_number})
-
-    def language(self, data) -> str:
-        return translation.get_language()
 
     def items(self, data) -> list[FeedEntry]:
         names = data.department_names

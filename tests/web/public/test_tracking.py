@@ -219,6 +219,15 @@ def test_the_atom_feed_lists_the_public_updates_newest_first(client, pothole):
     assert len(set(links)) == 3
 
 
+@pytest.mark.parametrize(("prefix", "language"), [("", "en"), ("/es", "es")])
+def test_the_atom_feed_names_its_language_as_a_language_tag(client, pothole, prefix, language):
+    request = file_pothole(pothole)
+    response = client.get(f"{prefix}/requests/{request.tracking_number}/updates.atom")
+    feed = ET.fromstring(response.content)
+    assert feed.get("{http://www.w3.org/XML/1998/namespace}lang") == language
+    assert b"bound method" not in response.content
+
+
 def test_the_tracker_page_advertises_its_feed(client, pothole):
     request = file_pothole(pothole)
     html = client.get(f"/requests/{request.tracking_number}").text
