@@ -174,7 +174,7 @@ class Freshness:
 
 def freshness(query: ExportQuery) -> Freshness:
     """The newest update and the highest id in the selection (one aggregate query)."""
-    rows = ServiceRequest.objects.filter(is_test=False)
+    rows = ServiceRequest.city.all()
     rows = _filtered(rows, query)
     found = rows.aggregate(last=Max("updated_datetime"), max_id=Max("id"))
     return Freshness(last_updated=found["last"], last_id=found["max_id"] or 0)
@@ -201,4 +201,4 @@ def _filtered(rows: Any, query: ExportQuery) -> Any:
 
 def count(query: ExportQuery) -> int:
     """How many public requests the query selects (for a progress bar)."""
-    return _filtered(ServiceRequest.objects.filter(is_test=False), query).count()
+    return _filtered(ServiceRequest.city.all(), query).count()

@@ -108,7 +108,7 @@ def recent_requests(
     With `near` (lat, long): only those within NEAR_RADIUS_M of it, nearest first, each
     with `metres_away` set for the list to show.
     """
-    requests = ServiceRequest.objects.filter(is_test=False).select_related("service")
+    requests = ServiceRequest.city.select_related("service")
     if service_code:
         requests = requests.filter(service__service_code=service_code)
     requests = _with_status(requests, status)
@@ -161,9 +161,9 @@ def _with_status(requests: QuerySet, status: str) -> QuerySet:
 def tracker(number: str) -> TrackerData:
     """A public request, its public timeline, photos and department names (four queries)."""
     try:
-        request = ServiceRequest.objects.select_related(
+        request = ServiceRequest.city.select_related(
             "service", "department", "ward", "community_area", "duplicate_of"
-        ).get(tracking_number=number, is_test=False)
+        ).get(tracking_number=number)
     except ServiceRequest.DoesNotExist:
         raise NotFound(f"No request has the tracking number {number}.") from None
     # Through the related manager, so each event already knows its request (no query per event).

@@ -28,12 +28,16 @@ class ServiceRequestAdmin(admin.ModelAdmin):
         "channel",
         "requested_datetime",
     ]
-    list_filter = ["status", "channel", "department", "service", "is_test"]
+    list_filter = ["status", "channel", "department", "service"]
     search_fields = ["tracking_number", "address", "requester_email", "requester_phone"]
     date_hierarchy = "requested_datetime"
     inlines = [RequestEventInline]
     list_select_related = ["service", "department"]
     raw_id_fields = ["duplicate_of", "assigned_to"]
+
+    def get_queryset(self, request):
+        """The city's requests only: sandbox requests and their filers' details stay out."""
+        return ServiceRequest.city.all()
 
     def get_readonly_fields(self, request, obj=None):
         return [f.name for f in self.model._meta.fields]

@@ -25,8 +25,25 @@ class Channel(models.TextChoices):
     STAFF = "staff", _("city staff")
 
 
+class CityRequests(models.Manager["ServiceRequest"]):
+    """The city's requests: everything but the API sandbox's test requests.
+
+    Staff, resident pages and open data read through this manager, so a sandbox
+    request (with its developer's contact details) can never reach them by a
+    forgotten filter; only the sandbox API reads `objects`.
+    """
+
+    def get_queryset(self) -> models.QuerySet[ServiceRequest]:
+        return super().get_queryset().filter(is_test=False)
+
+
 class ServiceRequest(models.Model):
     """One report of a problem, followed by its tracking number from filing to closing."""
+
+    # `objects` first: it stays the default manager, so related lookups and the
+    # importer see every row.
+    objects = models.Manager()
+    city = CityRequests()
 
     Status = workflow.Status
 

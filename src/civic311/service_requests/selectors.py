@@ -38,9 +38,8 @@ def resolve_number(typed: str) -> str | None:
 
 def get_by_tracking_number(number: str, *, include_test: bool = False) -> ServiceRequest:
     """One request by its canonical number, with its service, department and ward."""
-    requests = ServiceRequest.objects.select_related("service", "department", "ward")
-    if not include_test:
-        requests = requests.filter(is_test=False)
+    rows = ServiceRequest.objects if include_test else ServiceRequest.city
+    requests = rows.select_related("service", "department", "ward")
     try:
         return requests.get(tracking_number=number)
     except ServiceRequest.DoesNotExist:

@@ -105,7 +105,7 @@ def is_overdue(request: ServiceRequest, now: dt.datetime | None = None) -> bool:
 
 
 def _scoped(filter: QueueFilter) -> QuerySet[ServiceRequest]:
-    requests = ServiceRequest.objects.filter(is_test=False)
+    requests = ServiceRequest.city.all()
     if filter.department is not None:
         requests = requests.filter(department_id=filter.department)
     if filter.ward is not None:
@@ -161,10 +161,9 @@ def nearby_open_requests(
     great-circle distance is then checked here on the handful of rows left.
     """
     lat_range, long_range = box_around(lat, long, metres)
-    candidates = ServiceRequest.objects.filter(
+    candidates = ServiceRequest.city.filter(
         service_id=service_id,
         status__in=workflow.OPEN_STATUSES,
-        is_test=False,
         requested_datetime__gte=clock.now() - dt.timedelta(days=days),
         lat__range=lat_range,
         long__range=long_range,
@@ -193,10 +192,10 @@ def lookup(query: str, *, by: str) -> list[ServiceRequest]:
         case "address":
             rows = _by_address(query)
         case "contact":
-            rows = ServiceRequest.objects.filter(pk__in=_ids_by_contact(query))
+            rows = ServiceRequest.city.filter(pk__in=_ids_by_contact(query))
         case _:
             raise ValueError(f"cannot look up by {by!r}")
-    rows = rows.filter(is_test=False).select_related("service", "department", "ward")
+    rows = rows.select_related("service", "department", "ward")
     return list(rows.order_by("-requested_datetime", "-id")[:LOOKUP_LIMIT])
 
 
@@ -208,8 +207,8 @@ def _by_address(query: str) -> QuerySet[ServiceRequest]:
     """
     key = address_key(query)
     if not key.street:
-        return ServiceRequest.objects.none()
-    rows = ServiceRequest.objects.filter(street_key=key.street)
+        return ServiceRequest.city.none()
+    rows = ServiceRequest.city.filter(street_key=key.street)
     if key.block is not None:
         rows = rows.filter(address_block=key.block)
     return rows
@@ -218,12 +217,12 @@ def _by_address(query: str) -> QuerySet[ServiceRequest]:
 def _ids_by_contact(query: str) -> list[int]:
     if "@" in query:
         emails = list({query, query.lower()})
-        own = ServiceRequest.objects.filter(requester_email__in=emails)
-        repeat = RepeatReport.objects.filter(email__in=emails)
+        own = ServiceRequest.city.filter(requester_email__in=emails)
+        repeat = RepeatReport.objects.filter(email__in=emails, request__is_test=False)
     else:
         phones = phone_spellings(query)
-        own = ServiceRequest.objects.filter(requester_phone__in=phones)
-        repeat = RepeatReport.objects.filter(phone__in=phones)
+        own = ServiceRequest.city.filter(requester_phone__in=phones)
+        repeat = RepeatReport.objects.filter(phone__in=phones, request__is_test=False)
     ids = set(own.values_list("pk", flat=True)[:LOOKUP_LIMIT])
     ids |= set(repeat.values_list("request_id", flat=True)[:LOOKUP_LIMIT])
     return list(ids)
