@@ -171,7 +171,8 @@ class Config:
         "",
         str,
         "public address used in emails, feeds and discovery, e.g. `https://311.example.org`; "
-        "required in production",
+        "required in production; in development, unset means the address `civic311 serve` "
+        "listens on",
     )
     debug: bool = _setting("false", _bool, "show Django's debug pages (never in production)")
     data_dir: str = _setting("var", str, "where the SQLite database, media and local mail live")

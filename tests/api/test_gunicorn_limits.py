@@ -8,10 +8,7 @@ it cannot share the test's transaction), on a free loopback port.
 
 from __future__ import annotations
 
-import os
 import sqlite3
-import subprocess
-import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -20,63 +17,25 @@ import requests
 
 from tests.api.conftest import vehicle_form
 from tests.support.smtp import free_port
+from tests.support.standalone import run_command, standalone_env, start_server
 
 LIMIT = 4
-CIVIC311 = [sys.executable, "-m", "civic311.cli"]
-
-
-def _env(tmp_path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CIVIC311_")}
-    env.update(
-        CIVIC311_ENV="test",
-        CIVIC311_DATA_DIR=str(tmp_path),
-        CIVIC311_DATABASE_URL=f"sqlite:///{tmp_path / 'server.sqlite3'}",
-        CIVIC311_API_RATE_LIMIT_PER_MINUTE=str(LIMIT),
-    )
-    return env
-
-
-def _run(env, *args) -> str:
-    done = subprocess.run(
-        [*CIVIC311, *args], env=env, capture_output=True, text=True, timeout=180, check=True
-    )
-    return done.stdout.strip()
 
 
 @pytest.fixture
 def server(tmp_path):
     """`civic311 serve --workers 2` with the Chicago catalogue and one API key."""
-    env = _env(tmp_path)
-    _run(env, "migrate", "--verbosity", "0")
-    _run(env, "load-catalog", "chicago-2012")
-    key = _run(env, "apikey", "create", "Load Test")
+    env = standalone_env(tmp_path, CIVIC311_API_RATE_LIMIT_PER_MINUTE=str(LIMIT))
+    run_command(env, "migrate", "--verbosity", "0")
+    run_command(env, "load-catalog", "chicago-2012")
+    key = run_command(env, "apikey", "create", "Load Test")
     port = free_port()
-    process = subprocess.Popen(
-        [*CIVIC311, "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "2"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
+    process = start_server(env, port, "--workers", "2")
     try:
-        _wait_until_up(base, process)
-        yield base, key, tmp_path / "server.sqlite3"
+        yield f"http://127.0.0.1:{port}", key, tmp_path / "server.sqlite3"
     finally:
         process.terminate()
         process.wait(20)
-
-
-def _wait_until_up(base: str, process: subprocess.Popen) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(f"civic311 serve exited with {process.returncode}")
-        try:
-            if requests.get(f"{base}/healthz", timeout=2).status_code == 200:
-                return
-        except requests.ConnectionError:
-            time.sleep(0.2)
-    raise AssertionError("civic311 serve did not answer within 60 s")
 
 
 def test_two_workers_grant_the_limit_once_between_them(server):

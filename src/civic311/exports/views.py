@@ -23,6 +23,7 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 from django.views.decorators.http import require_safe
 
+from civic311.core import site
 from civic311.core.errors import ValidationFailed
 from civic311.exports import columns, selectors, services, writers
 from civic311.exports.query import parse_export_query
@@ -47,7 +48,7 @@ def page(request: HttpRequest) -> HttpResponse:
         "columns": columns.column_notes(),
         "files": services.published_files(folder()),
         "formats": list(CONTENT_TYPES),
-        "base_url": settings.BASE_URL,
+        "base_url": site.base_url(),
     }
     response = render(request, "exports/open_data.html", context)
     patch_cache_control(response, public=True, max_age=MAX_AGE)

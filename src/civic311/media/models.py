@@ -7,6 +7,8 @@ from urllib.parse import quote
 from django.conf import settings
 from django.db import models
 
+from civic311.core import site
+
 
 class Photo(models.Model):
     """One stored photo (a clean JPEG and its thumbnail) on a request's timeline."""
@@ -56,4 +58,4 @@ class Photo(models.Model):
 
 def absolute_media_url(name: str) -> str:
     """BASE_URL + MEDIA_URL + name: what civic311's own /media/ view serves."""
-    return f"{settings.BASE_URL}{settings.MEDIA_URL}{quote(name)}"
+    return f"{site.base_url()}{settings.MEDIA_URL}{quote(name)}"

@@ -3,7 +3,7 @@
 Emails are rendered when they are queued (inside the change's transaction),
 so the outbox row holds exactly what will be sent and a retry sends the same
 words. Only public events are ever passed in; links are absolute, from
-settings.BASE_URL; every subject carries the tracking number.
+site.base_url(); every subject carries the tracking number.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from civic311.catalog.selectors import department_names
 from civic311.catalog.translation import localized
+from civic311.core import site
 from civic311.media.models import Photo as StoredPhoto
 from civic311.notifications import tokens
 from civic311.notifications.models import CONFIRMATION_DAYS, Subscription
@@ -76,7 +77,7 @@ class Change:
 
 def tracker_url(number: str) -> str:
     """The absolute address of a request's tracker page, in the active language (/es/…)."""
-    return settings.BASE_URL + reverse("public:tracker", kwargs={"number": number})
+    return site.base_url() + reverse("public:tracker", kwargs={"number": number})
 
 
 def language_of(subscription: Subscription | None) -> str:
@@ -88,13 +89,13 @@ def language_of(subscription: Subscription | None) -> str:
 def unsubscribe_url(subscription_id: int) -> str:
     """The absolute one-click unsubscribe address for a subscription."""
     token = tokens.unsubscribe_token(subscription_id)
-    return settings.BASE_URL + reverse("notifications:unsubscribe", args=[token])
+    return site.base_url() + reverse("notifications:unsubscribe", args=[token])
 
 
 def confirmation_url(subscription: Subscription) -> str:
     """The absolute address that confirms a pending subscription."""
     token = tokens.confirmation_token(subscription.pk, subscription.created_at)
-    return settings.BASE_URL + reverse("notifications:confirm", args=[token])
+    return site.base_url() + reverse("notifications:confirm", args=[token])
 
 
 def receipt(
@@ -265,7 +266,7 @@ def _context(request: ServiceRequest, subscription: Subscription | None) -> dict
         "unsubscribe_url": _PLACEHOLDER
         if subscription is None
         else unsubscribe_url(subscription.pk),
-        "base_url": settings.BASE_URL,
+        "base_url": site.base_url(),
     }
 
 

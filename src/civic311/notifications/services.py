@@ -23,7 +23,7 @@ from django.db import IntegrityError, transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from civic311.core import clock
+from civic311.core import clock, site
 from civic311.core.errors import NotFound, ValidationFailed
 from civic311.notifications import emails, tokens
 from civic311.notifications.models import (
@@ -437,5 +437,5 @@ def _fill(message: OutboxMessage, email: emails.Email, subscription: Subscriptio
 
 def new_message_id() -> str:
     """A globally unique Message-ID, fixed when the email is queued and kept on every retry."""
-    domain = urlsplit(settings.BASE_URL).hostname or "localhost"
+    domain = urlsplit(site.base_url()).hostname or "localhost"
     return f"<{uuid.uuid4().hex}.civic311@{domain}>"

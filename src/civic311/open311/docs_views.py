@@ -20,7 +20,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from civic311.core import clock
+from civic311.core import clock, site
 from civic311.open311 import openapi
 
 SANDBOX_KEYS_PATH = "/open311/sandbox/v2/keys.json"
@@ -29,7 +29,7 @@ SANDBOX_KEYS_PATH = "/open311/sandbox/v2/keys.json"
 def _site_url(request: HttpRequest) -> str:
     """The configured public address, or the address this request came to."""
     if settings.CIVIC311.base_url:
-        return settings.BASE_URL
+        return site.base_url()
     return f"{request.scheme}://{request.get_host()}"
 
 

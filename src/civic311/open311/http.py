@@ -25,6 +25,7 @@ from django.http import HttpRequest, HttpResponse, UnreadablePostError
 from django.http.multipartparser import MultiPartParserError
 from django.views.decorators.csrf import csrf_exempt
 
+from civic311.core import site
 from civic311.core.errors import DomainError
 from civic311.open311 import codec, errors, selectors, services
 from civic311.open311.models import ApiClient
@@ -286,4 +287,4 @@ def _limit(bucket: str, limit: int, who: str) -> None:
 
 def key_service() -> str:
     """Where developers get an API key (discovery's key_service)."""
-    return settings.CIVIC311.key_service or f"{settings.BASE_URL}/developers/"
+    return settings.CIVIC311.key_service or f"{site.base_url()}/developers/"

@@ -15,7 +15,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from civic311.catalog.selectors import attribute_rules
 from civic311.catalog.validation import validate_attributes
-from civic311.core import clock
+from civic311.core import clock, site
 from civic311.core.errors import NotFound, ValidationFailed
 from civic311.media.models import absolute_media_url
 from civic311.media.services import prepare_photos
@@ -50,7 +50,7 @@ def _media_url(name: str) -> str:
 def discovery(call: Call) -> Answer:
     """discovery.{fmt}: the production API and the sandbox, with contact and key service."""
     document = shapes.discovery(
-        base_url=settings.BASE_URL,
+        base_url=site.base_url(),
         changeset=API_CHANGESET,
         contact=settings.CIVIC311.contact,
         key_service=key_service(),
@@ -120,7 +120,7 @@ def sandbox_keys(call: Call) -> Answer:
     answer = {
         "name": client.name,
         "api_key": secret,
-        "endpoint": f"{settings.BASE_URL}/open311/sandbox/v2/",
+        "endpoint": f"{site.base_url()}/open311/sandbox/v2/",
         "note": "Keep this key: it is shown once. Requests filed with it are test requests, "
         "deleted after 7 days.",
     }
@@ -132,7 +132,7 @@ def not_found(request: HttpRequest, path: str = "") -> HttpResponse:
     """Any other address under /open311/: a GeoReport 404, never an HTML page."""
     fmt = guess_format(request)
     problem = errors.not_found(
-        f"{request.path} is not a GeoReport method; see {settings.BASE_URL}"
+        f"{request.path} is not a GeoReport method; see {site.base_url()}"
         "/open311/discovery.json (methods end in .json or .xml)"
     )
     response = error_response(request, fmt, problem)

@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand
 from django.db import connection
 from gunicorn.app.base import BaseApplication
 
+from civic311.core import site
 from civic311.geo.geocoding.chicago import street_map
 from civic311.wsgi import application
 
@@ -56,6 +57,8 @@ class Command(BaseCommand):
         # Before the workers fork: they share the streets, and no request waits a second
         # for the geocoder to load them.
         street_map()
+        # Emails, discovery and media links follow this server in development (core/site.py).
+        site.record_served_at(host, port)
         self.stdout.write(f"civic311 serving on http://{host}:{port}/ (Ctrl-C stops it)")
         _Gunicorn(
             {

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.core.validators import validate_email
 
-from civic311.core import clock
+from civic311.core import clock, site
 from civic311.notifications import mailer
 from civic311.notifications.services import new_message_id
 
@@ -28,8 +28,8 @@ class Command(BaseCommand):
         message_id = new_message_id()
         message = mailer.compose(
             subject="civic311 test email",
-            text=_TEXT.format(base_url=settings.BASE_URL, when=clock.now().isoformat()),
-            html=f"<p>{_TEXT.format(base_url=settings.BASE_URL, when=clock.now().isoformat())}</p>",
+            text=_TEXT.format(base_url=site.base_url(), when=clock.now().isoformat()),
+            html=f"<p>{_TEXT.format(base_url=site.base_url(), when=clock.now().isoformat())}</p>",
             to=address,
             from_email=config.from_email,
             headers={"Auto-Submitted": "auto-generated"},
