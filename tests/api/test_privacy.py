@@ -7,7 +7,7 @@ from tests.support.privacy import SECRETS
 
 pytestmark = pytest.mark.django_db
 
-MOBILE = "312-555-0177"  # A511OPTN: the mobile number for text updates
+MOBILE = "312-555-0177"  # A511OPTN: the resident's mobile number
 
 
 @pytest.mark.parametrize("prefix", ["/open311/v2/", "/open311/sandbox/v2/"])

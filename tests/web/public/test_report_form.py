@@ -382,3 +382,17 @@ def test_the_spanish_review_and_confirmation_read_back_in_spanish(client, pothol
     assert "Bache en la calle" in page and "Pothole in Street" not in page
     # What is stored is the key, as the API takes it, whatever the page's language.
     assert ServiceRequest.objects.get().attributes == {"WHEREIST": "CURB"}
+
+
+@pytest.mark.parametrize("language", ["", "/es"])
+def test_the_mobile_number_question_promises_no_text_messages_and_its_answer_is_kept(
+    client, pothole, language
+):
+    # civic311 sends no text messages: Chicago's "to opt in to text updates" would be a lie.
+    page = client.get(language + details_url(pothole)).text
+    question = re.sub(r"<[^>]+>", " ", field_block(page, "attr_A511OPTN"))
+    assert not re.search(r"\btext|mensaje|SMS", question, re.I), question
+    assert re.search(r"call you|llamarle", question), question
+    response = client.post(language + details_url(pothole), pothole_answers(attr_A511OPTN="312-555-0177"))
+    sr = review_then_send(client, response)
+    assert sr.attributes["A511OPTN"] == "312-555-0177"
