@@ -150,6 +150,8 @@ def test_the_whole_journey_of_two_followers(pothole, smtp_sink):
         text = text_of(message)
         assert "Status changed from Received to In progress" in text
         assert "A crew is on site this morning." in text
+        # The progress tells the steps that happened, not the ones it jumped over.
+        assert "Progress: Step 4 of 5: In progress. Skipped: Reviewed, Work scheduled." in text
         assert "Alderman" not in text and "Alderman" not in html_of(message)
 
     # A transfer: who has it now, why, and the same number.
@@ -186,6 +188,8 @@ def test_the_whole_journey_of_two_followers(pothole, smtp_sink):
     assert completed["To"] == "ana@example.org"
     assert completed["Subject"] == f"Completed: {number} Pothole in Street"
     assert "Filled with hot asphalt." in text_of(completed)
+    assert "Progress: Completed. Skipped: Reviewed, Work scheduled." in text_of(completed)
+    assert "Completed. Skipped: Reviewed, Work scheduled." in html_of(completed)
     assert smtp_sink.mailbox.to("ben@example.org")[-1] is to_ben
 
 
@@ -230,6 +234,7 @@ def test_duplicate_followers_are_told_and_then_follow_the_parent(pothole, smtp_s
     assert told["Subject"] == f"{child.tracking_number} is a duplicate of {parent.tracking_number}"
     text = text_of(told)
     assert f"You now follow {parent.tracking_number}" in text
+    assert f"Progress: Closed: duplicate of {parent.tracking_number}." in text
     assert f"{settings.BASE_URL}/requests/{parent.tracking_number}" in text
     assert selectors.subscription_count(parent) == 2
 

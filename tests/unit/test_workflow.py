@@ -65,15 +65,6 @@ def test_allowed_changes_lists_what_check_change_accepts():
             assert allowed == accepted, (status, new)
 
 
-def test_progress_follows_the_parcel_steps():
-    steps = [
-        workflow.progress_step(s)
-        for s in ["open", "investigating", "action_scheduled", "in_progress", "fixed"]
-    ]
-    assert steps == [0, 1, 2, 3, 4]
-    assert workflow.progress_step("cancelled") == len(workflow.PROGRESS_STEPS) - 1
-
-
 def test_maps_colour_a_pin_new_in_progress_or_closed():
     groups = {status: workflow.map_group(status) for status in Status}
     assert groups[Status.OPEN] == groups[Status.INVESTIGATING] == "new"

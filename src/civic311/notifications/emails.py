@@ -24,8 +24,9 @@ from civic311.core import site
 from civic311.media.models import Photo as StoredPhoto
 from civic311.notifications import tokens
 from civic311.notifications.models import CONFIRMATION_DAYS, Subscription
-from civic311.service_requests import timeline, workflow
+from civic311.service_requests import progress, timeline, workflow
 from civic311.service_requests.models import RequestEvent, ServiceRequest
+from civic311.service_requests.selectors import public_events
 
 Event = RequestEvent.Type
 # Stands in for a follower's unsubscribe link in an email rendered once for all followers.
@@ -150,6 +151,8 @@ def update_for_followers(
         changes = [describe(request, event, names) for event in events]
         context = _context(request, None)
         context["changes"] = changes
+        history = public_events(request).values_list("status_after", flat=True)
+        context["progress"] = progress.summary(progress.of_request(request, history))
         subject = update_subject(request, events[-1], key_event(events), names)
         if len(events) > 1:
             subject += " " + _("(%(count)s updates)") % {"count": len(events)}

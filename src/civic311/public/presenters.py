@@ -16,16 +16,8 @@ from civic311.catalog.translation import localized
 from civic311.core import clock
 from civic311.notifications.services import SUBSCRIBE_AFTER_CLOSING
 from civic311.public.selectors import TrackerData
-from civic311.service_requests import timeline, workflow
+from civic311.service_requests import progress, timeline, workflow
 from civic311.service_requests.models import RequestEvent, ServiceRequest
-
-
-@dataclass(frozen=True)
-class Step:
-    """One step of the progress bar and how far the request has come on it."""
-
-    label: str
-    state: str  # "done", "current" or "todo"
 
 
 @dataclass(frozen=True)
@@ -37,38 +29,6 @@ class TimelineItem:
     headline: str
     detail: str
     type: str
-
-
-@dataclass(frozen=True)
-class Progress:
-    """The progress bar: its steps, the one reached, and a sentence for screen readers."""
-
-    steps: list[Step]
-    percent: int
-    summary: str
-
-
-def progress(status: str) -> Progress:
-    """Received → reviewed → work scheduled → in progress → completed, for one status."""
-    reached = workflow.progress_step(status)
-    closed = not workflow.is_open(status)
-    last = len(workflow.PROGRESS_STEPS) - 1
-    steps = []
-    for index, (_key, label) in enumerate(workflow.PROGRESS_STEPS):
-        words = str(label)
-        if closed and index == last and status != workflow.Status.FIXED:
-            words = timeline.status_words(status)
-        if index < reached or (closed and index == reached):
-            state = "done"
-        else:
-            state = "current" if index == reached else "todo"
-        steps.append(Step(label=words, state=state))
-    summary = _("Step %(step)s of %(count)s: %(label)s") % {
-        "step": reached + 1,
-        "count": last + 1,
-        "label": steps[reached].label,
-    }
-    return Progress(steps=steps, percent=round(100 * reached / last), summary=summary)
 
 
 def ribbon(request: ServiceRequest) -> tuple[str, str]:
@@ -113,12 +73,14 @@ def tracker_context(data: TrackerData) -> dict:
     request = data.request
     state, detail = ribbon(request)
     parent = request.duplicate_of
+    bar = progress.of_request(request, (event.status_after for event in data.events))
     return {
         "sr": request,
         "ribbon_state": state,
         "ribbon_detail": detail,
         "received_via": timeline.channel_words(request.channel),
-        "progress": progress(request.status),
+        "progress": bar,
+        "progress_summary": progress.summary(bar),
         "entries": [timeline_item(event, data.department_names) for event in data.events],
         "photos": data.photos,
         "parent": parent if parent is not None and not parent.is_test else None,

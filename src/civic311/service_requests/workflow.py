@@ -34,22 +34,6 @@ CLOSED_STATUSES = frozenset(set(Status) - OPEN_STATUSES)
 # Closing as a duplicate needs a parent, so only mark_duplicate may do it.
 _REACHABLE_BY_CHANGE = frozenset(set(Status) - {Status.DUPLICATE})
 
-# The steps a resident sees on the tracker's progress bar, in order.
-PROGRESS_STEPS: tuple[tuple[str, object], ...] = (
-    ("received", _("Received")),
-    ("reviewed", _("Reviewed")),
-    ("scheduled", _("Work scheduled")),
-    ("in_progress", _("In progress")),
-    ("completed", _("Completed")),
-)
-
-_STEP_OF_STATUS = {
-    Status.OPEN: 0,
-    Status.INVESTIGATING: 1,
-    Status.ACTION_SCHEDULED: 2,
-    Status.IN_PROGRESS: 3,
-}
-
 
 def is_open(status: str) -> bool:
     """True while the city still has work to do on a request in this status."""
@@ -92,11 +76,6 @@ def check_open_for_work(current: str, action: str) -> None:
     """Raise InvalidTransition when `action` needs an open request and this one is closed."""
     if not is_open(current):
         raise InvalidTransition(f"A closed request cannot be {action}; reopen it first.")
-
-
-def progress_step(status: str) -> int:
-    """Index into PROGRESS_STEPS of how far a request in `status` has come."""
-    return _STEP_OF_STATUS.get(Status(status), len(PROGRESS_STEPS) - 1)
 
 
 # How maps colour a request's pin: not yet acted on, work planned or under way, closed.

@@ -393,6 +393,8 @@ def test_the_mobile_number_question_promises_no_text_messages_and_its_answer_is_
     question = re.sub(r"<[^>]+>", " ", field_block(page, "attr_A511OPTN"))
     assert not re.search(r"\btext|mensaje|SMS", question, re.I), question
     assert re.search(r"call you|llamarle", question), question
-    response = client.post(language + details_url(pothole), pothole_answers(attr_A511OPTN="312-555-0177"))
+    response = client.post(
+        language + details_url(pothole), pothole_answers(attr_A511OPTN="312-555-0177")
+    )
     sr = review_then_send(client, response)
     assert sr.attributes["A511OPTN"] == "312-555-0177"

@@ -76,7 +76,7 @@ def test_the_tracker_page_shows_everything_a_resident_needs(client, pothole):
     assert "121 N LaSalle St" in page
     assert "Received via phone" in page
     assert "Department Transportation" in page
-    assert "Step 3 of 5: Work scheduled" in page
+    assert "Step 3 of 5: Work scheduled. Skipped: Reviewed." in page
     assert "Expected completion:" in page
     assert "Ward 42" in page and "Your alderman:" in page
     assert "Stay up to date" in page
@@ -113,9 +113,21 @@ def test_a_closed_request_shows_closed_and_a_full_progress_bar(client, pothole):
     response = client.get(f"/requests/{request.tracking_number}")
     page = visible_text(response)
     assert "Closed Completed" in page
-    assert "Step 5 of 5: Completed" in page
+    # Straight from received to fixed: the steps between are shown as skipped, not done.
+    assert "Completed. Skipped: Reviewed, Work scheduled, In progress." in page
     assert "Closed on" in page and "Expected completion" not in page
     assert 'class="ribbon ribbon--closed"' in response.text
+
+
+def test_a_request_refused_as_not_the_citys_claims_no_work_was_done(client, pothole):
+    request = file_pothole(pothole)
+    services.change_status(request, status="not_councils_responsibility", actor=None)
+    response = client.get(f"/requests/{request.tracking_number}")
+    page = visible_text(response)
+    assert "Progress Closed: not the city's responsibility." in page
+    steps = re.findall(r'data-step="([a-z_]+)"', response.text)
+    assert steps == ["received", "not_councils_responsibility"], steps
+    assert "Work scheduled" not in page and "In progress" not in page
 
 
 def test_a_duplicate_links_to_the_request_it_duplicates(client, pothole):
@@ -302,7 +314,7 @@ def test_the_tracker_speaks_spanish_under_es(client, pothole):
     assert "Abierta En curso" in page
     assert "Recibida por teléfono" in page
     assert "Transferida a Gestión del Agua" in page
-    assert "Paso 4 de 5: En curso" in page
+    assert "Paso 4 de 5: En curso. Pasos omitidos: Revisada, Trabajo programado." in page
     assert "Manténgase al día" in page
     assert f'href="/requests/{request.tracking_number}" lang="en"' in response.text
 
