@@ -16,8 +16,7 @@ import pytest
 import requests
 
 from tests.api.conftest import vehicle_form
-from tests.support.smtp import free_port
-from tests.support.standalone import run_command, standalone_env, start_server
+from tests.support.standalone import serving_chicago, standalone_env
 
 LIMIT = 4
 
@@ -26,16 +25,8 @@ LIMIT = 4
 def server(tmp_path):
     """`civic311 serve --workers 2` with the Chicago catalogue and one API key."""
     env = standalone_env(tmp_path, CIVIC311_API_RATE_LIMIT_PER_MINUTE=str(LIMIT))
-    run_command(env, "migrate", "--verbosity", "0")
-    run_command(env, "load-catalog", "chicago-2012")
-    key = run_command(env, "apikey", "create", "Load Test")
-    port = free_port()
-    process = start_server(env, port, "--workers", "2")
-    try:
-        yield f"http://127.0.0.1:{port}", key, tmp_path / "server.sqlite3"
-    finally:
-        process.terminate()
-        process.wait(20)
+    with serving_chicago(env, "--workers", "2") as (base, key):
+        yield base, key, tmp_path / "server.sqlite3"
 
 
 def test_two_workers_grant_the_limit_once_between_them(server):

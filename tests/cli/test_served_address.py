@@ -15,24 +15,15 @@ import requests
 
 from tests.api.conftest import vehicle_form
 from tests.media.images import jpeg
-from tests.support.smtp import free_port
-from tests.support.standalone import run_command, standalone_env, start_server
+from tests.support.standalone import run_command, serving_chicago, standalone_env
 
 
 @pytest.fixture
 def development_server(tmp_path):
     """`civic311 serve` in development, no base URL set, on a port that is not 8000."""
     env = standalone_env(tmp_path, CIVIC311_ENV="development")
-    run_command(env, "migrate", "--verbosity", "0")
-    run_command(env, "load-catalog", "chicago-2012")
-    key = run_command(env, "apikey", "create", "Local App")
-    port = free_port()
-    process = start_server(env, port, "--workers", "1")
-    try:
-        yield f"http://127.0.0.1:{port}", key, env, tmp_path
-    finally:
-        process.terminate()
-        process.wait(20)
+    with serving_chicago(env, "--workers", "1") as (base, key):
+        yield base, key, env, tmp_path
 
 
 def test_every_link_names_the_port_the_server_serves_on(development_server):

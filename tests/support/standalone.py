@@ -11,9 +11,13 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import requests
+
+from tests.support.smtp import free_port
 
 CIVIC311 = [sys.executable, "-m", "civic311.cli"]
 
@@ -57,3 +61,19 @@ def start_server(env: dict[str, str], port: int, *extra: str) -> subprocess.Pope
             time.sleep(0.2)
     process.terminate()
     raise AssertionError("civic311 serve did not answer within 60 s")
+
+
+@contextmanager
+def serving_chicago(env: dict[str, str], *serve_args: str) -> Iterator[tuple[str, str]]:
+    """A migrated civic311 with the Chicago catalogue and one API key, served on a free
+    port: yields (its base URL, the key) and stops the server afterwards."""
+    run_command(env, "migrate", "--verbosity", "0")
+    run_command(env, "load-catalog", "chicago-2012")
+    key = run_command(env, "apikey", "create", "Test App")
+    port = free_port()
+    process = start_server(env, port, *serve_args)
+    try:
+        yield f"http://127.0.0.1:{port}", key
+    finally:
+        process.terminate()
+        process.wait(20)
