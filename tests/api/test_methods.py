@@ -49,8 +49,8 @@ def test_discovery_json_lists_production_and_sandbox_with_both_formats(client, s
     assert W3C_DATETIME.match(document["changeset"])
     kinds = {e["type"]: e for e in document["endpoints"]}
     assert set(kinds) == {"production", "test"}
-    assert kinds["production"]["url"].endswith("/open311/v2/")
-    assert kinds["test"]["url"].endswith("/open311/sandbox/v2/")
+    assert kinds["production"]["url"].endswith("/open311/v2")
+    assert kinds["test"]["url"].endswith("/open311/sandbox/v2")
     for endpoint in document["endpoints"]:
         assert endpoint["specification"] == "http://wiki.open311.org/GeoReport_v2"
         assert endpoint["formats"] == ["text/xml", "application/json"]

@@ -11,6 +11,7 @@ below is needed to turn an exception into an answer.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from django.conf import settings
@@ -19,6 +20,7 @@ from django.urls import resolve
 from django.utils import translation
 
 PREFIX = "/open311/"
+REPEATED_SLASHES = re.compile(r"/{2,}")
 
 
 class GeoReportFastPath:
@@ -30,7 +32,9 @@ class GeoReportFastPath:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if not request.path_info.startswith(PREFIX):
             return self.get_response(request)
-        match = resolve(request.path_info)
+        # Clients that join a base URL ending in "/" with "/services.xml" ask for
+        # v2//services.xml; a doubled slash means the single one.
+        match = resolve(REPEATED_SLASHES.sub("/", request.path_info))
         request.resolver_match = match
         # The language is per thread: without this, a worker thread that last served a
         # Spanish page filed API requests as Spanish (receipts, the filer's alerts).

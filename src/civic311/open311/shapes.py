@@ -192,7 +192,11 @@ def token_answer(*, tracking_number: str | None, token: str) -> dict[str, Any]:
 
 
 def discovery(*, base_url: str, changeset: str, contact: str, key_service: str) -> dict[str, Any]:
-    """The discovery document: the production API and the sandbox, both formats each."""
+    """The discovery document: the production API and the sandbox, both formats each.
+
+    Endpoint URLs end without a slash, as the spec's own example does: clients
+    append `/services.xml` to them, and a trailing slash made that `v2//services.xml`.
+    """
     endpoints = [
         {
             "specification": DISCOVERY_SPECIFICATION,
@@ -201,7 +205,7 @@ def discovery(*, base_url: str, changeset: str, contact: str, key_service: str) 
             "type": kind,
             "formats": list(FORMATS),
         }
-        for path, kind in (("/open311/v2/", "production"), ("/open311/sandbox/v2/", "test"))
+        for path, kind in (("/open311/v2", "production"), ("/open311/sandbox/v2", "test"))
     ]
     return {
         "changeset": changeset,

@@ -120,7 +120,7 @@ def sandbox_keys(call: Call) -> Answer:
     answer = {
         "name": client.name,
         "api_key": secret,
-        "endpoint": f"{site.base_url()}/open311/sandbox/v2/",
+        "endpoint": f"{site.base_url()}/open311/sandbox/v2",
         "note": "Keep this key: it is shown once. Requests filed with it are test requests, "
         "deleted after 7 days.",
     }
