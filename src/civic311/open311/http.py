@@ -163,14 +163,15 @@ def _content_length(request: HttpRequest) -> int:
 
 
 def _callback(call: Call) -> str | None:
+    """The JSONP function name for a JSON answer; a malformed one is a 400 in XML too."""
     callback = single(call.params, "callback")
-    if callback is None or call.fmt != codec.JSON:
+    if callback is None:
         return None
     if not codec.valid_callback(callback):
         raise errors.bad_request(
             "callback must be a JavaScript function name (letters, digits, _ and $, dotted)"
         )
-    return callback
+    return callback if call.fmt == codec.JSON else None
 
 
 def _check_jurisdiction(params: Params) -> None:

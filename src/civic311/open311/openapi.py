@@ -22,6 +22,8 @@ PAGE_SIZE_DEFAULT = 50
 PAGE_SIZE_MAX = 500
 MAX_ROWS = 1000
 DESCRIPTION_MAX = 4000
+# Required text fields: the server reads a value of only spaces as missing (a 400).
+NOT_BLANK = r"\S"
 FORMATS = {"json": "application/json", "xml": "text/xml"}
 JSONP = "application/javascript"
 NOTE_TYPES = ["submitted", "opened", "activity", "follow_on_created", "follow_on_closed", "closed"]
@@ -496,7 +498,19 @@ DATE_HELP = (
 
 
 def _query(name: str, description: str, schema: dict[str, Any], **extra: Any) -> dict[str, Any]:
-    return {"name": name, "in": "query", "description": description, "schema": schema, **extra}
+    """An optional query parameter; sent empty (`start_date=`) it counts as not given.
+
+    Clients fill URL templates with empty values, and the server has always read an
+    empty value as absent, so the document says so rather than forbid it.
+    """
+    return {
+        "name": name,
+        "in": "query",
+        "description": description + " An empty value counts as not given.",
+        "schema": schema,
+        "allowEmptyValue": True,
+        **extra,
+    }
 
 
 PARAMETERS: dict[str, Any] = {
@@ -528,7 +542,7 @@ PARAMETERS: dict[str, Any] = {
     ),
     "end_date": _query(
         "end_date",
-        "Requests filed before this moment." + DATE_HELP,
+        "Requests filed before this moment; before start_date it is a 400." + DATE_HELP,
         {"type": "string", "format": "date-time"},
     ),
     "updated_after": _query(
@@ -559,7 +573,9 @@ PARAMETERS: dict[str, Any] = {
     ),
     "callback": _query(
         "callback",
-        "JSONP: wrap the JSON in a call to this function (a JavaScript name, dots allowed).",
+        "JSONP: wrap the JSON in a call to this function (a JavaScript name, dots allowed). "
+        "XML answers ignore it, but anything other than a JavaScript name is a 400 in "
+        "either format.",
         {
             "type": "string",
             "maxLength": 100,
@@ -573,7 +589,7 @@ PARAMETERS: dict[str, Any] = {
     ),
     "updates_end_date": _query(
         "end_date",
-        "Updates before this moment." + DATE_HELP,
+        "Updates before this moment; before start_date it is a 400." + DATE_HELP,
         {"type": "string", "format": "date-time"},
     ),
     "service_code": {
@@ -631,7 +647,7 @@ SUBMISSION = {
     "properties": {
         "api_key": _string("Your API key (or send it in the query string)."),
         "jurisdiction_id": _string("Optional; must be this server's jurisdiction."),
-        "service_code": _string("From the service list."),
+        "service_code": _string("From the service list.", minLength=1, pattern=NOT_BLANK),
         "lat": {"type": "number", "minimum": -90, "maximum": 90, "description": "WGS84."},
         "long": {"type": "number", "minimum": -180, "maximum": 180, "description": "WGS84."},
         "address_string": _string(
@@ -701,8 +717,13 @@ UPDATE_SUBMISSION = {
     "properties": {
         "api_key": _string("Your API key (or send it in the query string)."),
         "jurisdiction_id": _string("Optional; must be this server's jurisdiction."),
-        "service_request_id": _string("The tracking number."),
-        "update_id": _string("Your id for this update; sending it twice is refused (400)."),
+        "service_request_id": _string("The tracking number.", minLength=1, pattern=NOT_BLANK),
+        "update_id": _string(
+            "Your id for this update; sending it twice is refused (400).",
+            minLength=1,
+            maxLength=100,
+            pattern=NOT_BLANK,
+        ),
         "status": {"type": "string", "enum": [s.upper() for s in UPDATE_STATUSES]},
         "updated_datetime": _string("When it happened." + DATE_HELP, format="date-time"),
         "description": _string("The comment.", maxLength=DESCRIPTION_MAX),
