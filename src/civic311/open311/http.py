@@ -26,6 +26,7 @@ from django.http.multipartparser import MultiPartParserError
 from django.views.decorators.csrf import csrf_exempt
 
 from civic311.core import site
+from civic311.core.encoding import undecodable_fields
 from civic311.core.errors import DomainError
 from civic311.open311 import codec, errors, selectors, services
 from civic311.open311.models import ApiClient
@@ -122,7 +123,17 @@ def _call(request: HttpRequest, fmt: str, sandbox: bool) -> Call:
         without_control(name): [without_control(value) for value in values]
         for name, values in params.items()
     }
+    _refuse_undecodable(clean)
     return Call(request=request, fmt=fmt, sandbox=sandbox, params=clean, files=files)
+
+
+def _refuse_undecodable(params: Params) -> None:
+    """A 400 per parameter (query string or body) whose bytes were not UTF-8, never garble."""
+    names = undecodable_fields(params)
+    if names:
+        raise errors.bad_request(
+            *(f"{name} is not UTF-8 text; send every parameter encoded as UTF-8" for name in names)
+        )
 
 
 def _read_body(request: HttpRequest) -> tuple[dict[str, list[str]], list[Any]]:

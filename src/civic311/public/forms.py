@@ -21,6 +21,7 @@ from civic311.catalog.models import Service, ServiceAttribute
 from civic311.catalog.translation import localized
 from civic311.catalog.validation import MAX_STRING_LENGTH, MAX_TEXT_LENGTH
 from civic311.core.errors import ValidationFailed
+from civic311.core.forms import ReadableForm
 from civic311.geo import lookup
 from civic311.geo.services import Located, in_city, locate, locate_candidates
 from civic311.service_requests.services import MAX_DESCRIPTION_LENGTH, Location, Requester
@@ -60,7 +61,7 @@ def caught_in_honeypot(data) -> bool:
     return bool(str(data.get(HONEYPOT, "")).strip())
 
 
-class TrackForm(forms.Form):
+class TrackForm(ReadableForm):
     """The "track a request" box: whatever the resident typed as a number."""
 
     number = forms.CharField(
@@ -71,7 +72,7 @@ class TrackForm(forms.Form):
     )
 
 
-class SubscribeForm(forms.Form):
+class SubscribeForm(ReadableForm):
     """The "stay up to date" box: one email address to follow a request."""
 
     email = forms.EmailField(
@@ -82,7 +83,7 @@ class SubscribeForm(forms.Form):
     website = honeypot_field()
 
 
-class RecentFilterForm(forms.Form):
+class RecentFilterForm(ReadableForm):
     """Filters of the home page's list of recent requests (all optional, GET)."""
 
     service = forms.ChoiceField(label=_("Service"), required=False)
@@ -104,7 +105,7 @@ class RecentFilterForm(forms.Form):
         ]
 
 
-class NearForm(forms.Form):
+class NearForm(ReadableForm):
     """The home page's "requests near an address" box (GET, optional)."""
 
     near = forms.CharField(
@@ -128,7 +129,7 @@ class NearForm(forms.Form):
         return found[0]
 
 
-class PlaceQueryForm(forms.Form):
+class PlaceQueryForm(ReadableForm):
     """What the page's script asks /places.json: a typed address (q) or a point (lat, long)."""
 
     q = forms.CharField(max_length=MAX_ADDRESS_LENGTH, required=False)
@@ -187,7 +188,7 @@ class ReviewRow:
     value: str
 
 
-class ReportForm(forms.Form):
+class ReportForm(ReadableForm):
     """Everything about one problem: the service's questions, where, what, photos, who."""
 
     address = forms.CharField(

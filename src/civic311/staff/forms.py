@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from civic311.catalog.models import Department, Service, ServiceAttribute
+from civic311.core.forms import ReadableForm
 from civic311.geo.models import Ward
 from civic311.geo.services import Located
 from civic311.service_requests import workflow
@@ -21,7 +22,7 @@ class ServiceChoiceField(forms.ModelChoiceField):
         return obj.name
 
 
-class IntakeForm(forms.Form):
+class IntakeForm(ReadableForm):
     """A caller's or visitor's report; the chosen service's questions are added as fields."""
 
     service = ServiceChoiceField(
@@ -143,7 +144,7 @@ def attribute_field(attribute: ServiceAttribute) -> forms.Field:
     return forms.CharField(max_length=300, **common)
 
 
-class LookupForm(forms.Form):
+class LookupForm(ReadableForm):
     """A caller asks where their request is."""
 
     BY = [
@@ -155,7 +156,7 @@ class LookupForm(forms.Form):
     q = forms.CharField(max_length=200, label="Number, address, phone or email")
 
 
-class QueueFilterForm(forms.Form):
+class QueueFilterForm(ReadableForm):
     """The filter bar of a queue."""
 
     STATUS = [
@@ -208,7 +209,7 @@ class MultiplePhotoField(forms.FileField):
         return super().clean(data, initial)
 
 
-class StatusForm(forms.Form):
+class StatusForm(ReadableForm):
     """Change a request's status with a public and/or an internal note and crew photos."""
 
     MAX_PHOTOS = 3
@@ -240,7 +241,7 @@ class StatusForm(forms.Form):
         ]
 
 
-class NoteForm(forms.Form):
+class NoteForm(ReadableForm):
     """A note on the timeline."""
 
     text = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label="Note")
@@ -249,7 +250,7 @@ class NoteForm(forms.Form):
     )
 
 
-class TransferForm(forms.Form):
+class TransferForm(ReadableForm):
     """Send a request to another department, maybe as another service."""
 
     department = forms.ModelChoiceField(
@@ -267,14 +268,14 @@ class TransferForm(forms.Form):
     )
 
 
-class DuplicateForm(forms.Form):
+class DuplicateForm(ReadableForm):
     """Close a request as a duplicate of another."""
 
     parent = forms.CharField(max_length=20, label="Duplicate of (tracking number)")
     note = forms.CharField(required=False, label="Note", widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class ReopenForm(forms.Form):
+class ReopenForm(ReadableForm):
     """Open a closed request again."""
 
     reason = forms.CharField(
@@ -282,7 +283,7 @@ class ReopenForm(forms.Form):
     )
 
 
-class AssignForm(forms.Form):
+class AssignForm(ReadableForm):
     """Give a request to a staff member of its department."""
 
     to_user = forms.ChoiceField(required=False, label="Assign to")
@@ -295,7 +296,7 @@ class AssignForm(forms.Form):
         ]
 
 
-class BulkForm(forms.Form):
+class BulkForm(ReadableForm):
     """The "with selected" bar under a queue."""
 
     ACTIONS = [("status", "Change status"), ("assign", "Assign")]
@@ -317,7 +318,7 @@ class BulkForm(forms.Form):
         ]
 
 
-class LocationForm(forms.Form):
+class LocationForm(ReadableForm):
     """Move a request to where it really is: a typed address, or a point (typed or clicked)."""
 
     address = forms.CharField(
