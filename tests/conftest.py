@@ -5,7 +5,9 @@ from __future__ import annotations
 import os
 
 import pytest
+from django.conf import settings
 from django.db import connection
+from django.utils import translation
 
 from civic311.catalog.models import Service
 from civic311.catalog.services import load_catalog
@@ -16,6 +18,16 @@ ABANDONED_VEHICLE = "4ffa4c69601827691b000018"
 CITY_HALL = (41.8837, -87.6325)  # 121 N LaSalle St, ward 42
 WRIGLEY_FIELD = (41.9484, -87.6553)  # ward 44
 LAKE_MICHIGAN = (41.88, -87.55)  # in no ward
+
+
+@pytest.fixture(autouse=True)
+def _site_language():
+    """Each test starts in the site's language: a Spanish page leaves Spanish active in the
+    thread (LocaleMiddleware never deactivates), and a later test that files without a
+    request would then write its emails in Spanish."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)
