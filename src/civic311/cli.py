@@ -22,6 +22,8 @@ USAGE = """usage: civic311 COMMAND [options]
                            serve the whole site (migrates first)
   worker [--once]          send queued emails (--once: what is due now, then exit)
   check-email ADDRESS      send a test email now and say exactly what failed
+  overdue-reminders        queue today's overdue-requests email to supervisors (the worker
+                           does it daily by itself; once a day, however often it runs)
   load-catalog NAME|FILE   load a service catalogue (built in: chicago-2012)
   load-wards FILE [--number-property NAME]
                            load ward boundaries from GeoJSON

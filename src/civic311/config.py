@@ -150,6 +150,16 @@ def _tiles_url(raw: str) -> str:
     return value
 
 
+def _hour(raw: str) -> int:
+    try:
+        hour = int(raw.strip())
+    except ValueError:
+        raise ValueError("expected an hour of the day, 0 to 23") from None
+    if not 0 <= hour <= 23:
+        raise ValueError("expected an hour of the day, 0 to 23")
+    return hour
+
+
 def _setting(default: str, parse: Callable[[str], object], doc: str) -> Any:
     """A dataclass field whose default is written as the environment would spell it."""
     return field(default=parse(default), metadata={"default": default, "parse": parse, "doc": doc})
@@ -243,6 +253,12 @@ class Config:
         "2",
         _positive_seconds,
         "how long to wait for `CIVIC311_GEOCODER_URL` before falling back to the built-in geocoder",
+    )
+    overdue_reminder_hour: int = _setting(
+        "7",
+        _hour,
+        "the hour (0-23, city time) from which the worker sends each department's supervisors "
+        "their daily email of overdue requests",
     )
     alert_window_minutes: int = _setting(
         "10", _positive_int, "changes to one request within this window are folded into one email"

@@ -18,6 +18,7 @@ def make_staff(
     ward: int | None = None,
     first_name: str = "",
     last_name: str = "",
+    email: str = "",
 ):
     """An active user who logs in with PASSWORD, with a role over departments (codes) or a ward."""
     return create_staff_user(
@@ -26,6 +27,7 @@ def make_staff(
         role=role,
         first_name=first_name or username.title(),
         last_name=last_name,
+        email=email,
         ward=ward,
         departments=list(Department.objects.filter(code__in=departments)),
     )

@@ -115,3 +115,10 @@ def test_a_tile_address_that_cannot_name_a_tile_is_refused_in_one_sentence(raw, 
     with pytest.raises(ConfigError, match="CIVIC311_MAP_TILES_URL") as caught:
         load({"CIVIC311_MAP_TILES_URL": raw})
     assert says in str(caught.value) and "\n" not in str(caught.value)
+
+
+@pytest.mark.parametrize("hour", ["24", "-1", "seven"])
+def test_the_overdue_reminder_hour_is_an_hour_of_the_day(hour):
+    with pytest.raises(ConfigError, match="CIVIC311_OVERDUE_REMINDER_HOUR.*0 to 23"):
+        load({"CIVIC311_OVERDUE_REMINDER_HOUR": hour})
+    assert load({"CIVIC311_OVERDUE_REMINDER_HOUR": "0"}).overdue_reminder_hour == 0

@@ -1,4 +1,4 @@
-"""What residents read: the receipt, the confirmation and the update emails, text and HTML.
+"""What residents read (receipt, confirmation, updates) and supervisors' overdue reminders.
 
 Emails are rendered when they are queued (inside the change's transaction),
 so the outbox row holds exactly what will be sent and a retry sends the same
@@ -8,6 +8,7 @@ site.base_url(); every subject carries the tracking number.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from civic311.catalog.models import Department
 from civic311.catalog.selectors import department_names
 from civic311.catalog.translation import localized
 from civic311.core import site
@@ -257,6 +259,60 @@ def crew_photos(request: ServiceRequest, event: RequestEvent) -> tuple[Photo, ..
     crew = StoredPhoto.objects.filter(request=request, kind="crew")
     chosen = list(crew.filter(event=event)) or list(crew.order_by("-created_at", "-id")[:1])
     return tuple(Photo(url=p.url, thumbnail_url=p.thumbnail_url) for p in chosen)
+
+
+@dataclass(frozen=True)
+class OverdueLine:
+    """One overdue request as a supervisor's reminder lists it."""
+
+    number: str
+    service: str
+    address: str
+    ward: int | None
+    filed: dt.datetime
+    days_overdue: int
+    url: str
+
+
+def overdue_reminder(
+    department: Department, overdue: Sequence[ServiceRequest], *, total: int, now: dt.datetime
+) -> Email:
+    """A supervisor's daily list of the department's overdue requests, oldest first.
+
+    In the site's language, as the back office is; `overdue` may be the first of `total`.
+    """
+    with translation.override(settings.LANGUAGE_CODE):
+        queue_url = site.base_url() + reverse(
+            "staff:department-queue", kwargs={"code": department.code}
+        )
+        lines = [
+            OverdueLine(
+                number=request.tracking_number,
+                service=request.service.name,
+                address=request.address,
+                ward=request.ward_id,
+                filed=request.requested_datetime,
+                days_overdue=max((now - request.expected_datetime).days, 0),
+                url=site.base_url()
+                + reverse("staff:request", kwargs={"number": request.tracking_number}),
+            )
+            for request in overdue
+            if request.expected_datetime is not None
+        ]
+        context = {
+            "department": department.name,
+            "lines": lines,
+            "total": total,
+            "more": total - len(lines),
+            "queue_url": f"{queue_url}?overdue=on&sort=oldest",
+        }
+        plural = "" if total == 1 else "s"
+        subject = f"{total} overdue request{plural} in {department.name}"
+        context["subject"] = subject
+        text = render_to_string("notifications/email/overdue.txt", context)
+        html = render_to_string("notifications/email/overdue.html", context)
+    headers = {"Auto-Submitted": "auto-generated"}
+    return Email(subject=subject[:300], text=_tidy(text), html=html.strip(), headers=headers)
 
 
 def _context(request: ServiceRequest, subscription: Subscription | None) -> dict:

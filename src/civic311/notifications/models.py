@@ -106,12 +106,13 @@ def active_subscriptions() -> models.QuerySet[Subscription]:
 
 
 class OutboxMessage(models.Model):
-    """One rendered email owed to one subscriber, and what became of it."""
+    """One rendered email owed to one subscriber (or one supervisor), and what became of it."""
 
     class Kind(models.TextChoices):
         RECEIPT = "receipt", "receipt"
         CONFIRMATION = "confirmation", "subscription confirmation"
         UPDATE = "update", "request update"
+        OVERDUE = "overdue", "overdue reminder to a supervisor"
 
     class Status(models.TextChoices):
         QUEUED = "queued", "queued"
@@ -125,11 +126,17 @@ class OutboxMessage(models.Model):
     dedupe_key = models.CharField(
         max_length=100, unique=True, help_text="kind:subscription:event; never queued twice."
     )
+    # Emails to residents are about one request and one follower; a supervisor's overdue
+    # reminder is about many requests and goes to a staff address, so it has neither.
     request = models.ForeignKey(
-        "service_requests.ServiceRequest", on_delete=models.CASCADE, related_name="+"
+        "service_requests.ServiceRequest",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
     )
     subscription = models.ForeignKey(
-        Subscription, on_delete=models.CASCADE, related_name="messages"
+        Subscription, null=True, blank=True, on_delete=models.CASCADE, related_name="messages"
     )
     event_ids = models.JSONField(
         default=list, blank=True, help_text="The public timeline events this email announces."

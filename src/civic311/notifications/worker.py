@@ -22,14 +22,14 @@ from django.db import DatabaseError, connections
 
 from civic311.config import Config
 from civic311.core import clock
-from civic311.notifications import mailer, outbox
+from civic311.notifications import mailer, outbox, reminders
 from civic311.notifications.models import OutboxMessage
 
 log = logging.getLogger("civic311.worker")
 
 # Errors about one message; anything else means the server itself is unreachable or unwell.
 _PER_MESSAGE_ERRORS = (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError)
-PURGE_EVERY = dt.timedelta(hours=1)
+PURGE_EVERY = dt.timedelta(hours=1)  # how often housekeeping() runs
 
 
 @dataclass
@@ -92,7 +92,7 @@ class Worker:
         while not self.stopping.is_set():
             try:
                 if last_purge is None or clock.now() - last_purge > PURGE_EVERY:
-                    outbox.purge_expired_subscriptions()
+                    self.housekeeping()
                     last_purge = clock.now()
                 tally = self.drain()
                 if tally.sent or tally.retrying or tally.dead:
@@ -104,6 +104,13 @@ class Worker:
                 continue
             self.stopping.wait(poll_seconds)
         log.info("worker %s stopped", self.name)
+
+    def housekeeping(self) -> None:
+        """The hourly chores: forget unconfirmed addresses, queue today's overdue reminders."""
+        outbox.purge_expired_subscriptions()
+        now = clock.now()
+        if reminders.is_due(now):
+            reminders.queue_overdue_reminders(now=now)
 
     def _deliver(self, claimed: list[OutboxMessage]) -> Tally:
         tally = Tally()

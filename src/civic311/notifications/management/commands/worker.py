@@ -7,7 +7,7 @@ import signal
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from civic311.notifications import mailer, outbox
+from civic311.notifications import mailer
 from civic311.notifications.worker import Worker
 
 
@@ -27,7 +27,7 @@ class Command(BaseCommand):
         for signum in (signal.SIGINT, signal.SIGTERM):
             signal.signal(signum, lambda *_: worker.stopping.set())
         if once:
-            outbox.purge_expired_subscriptions()
+            worker.housekeeping()
             tally = worker.drain()
             self.stdout.write(f"civic311 worker: {tally}")
             return
