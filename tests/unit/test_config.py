@@ -119,6 +119,6 @@ def test_a_tile_address_that_cannot_name_a_tile_is_refused_in_one_sentence(raw, 
 
 @pytest.mark.parametrize("hour", ["24", "-1", "seven"])
 def test_the_overdue_reminder_hour_is_an_hour_of_the_day(hour):
-    with pytest.raises(ConfigError, match="CIVIC311_OVERDUE_REMINDER_HOUR.*0 to 23"):
+    with pytest.raises(ConfigError, match=r"CIVIC311_OVERDUE_REMINDER_HOUR.*0 to 23"):
         load({"CIVIC311_OVERDUE_REMINDER_HOUR": hour})
     assert load({"CIVIC311_OVERDUE_REMINDER_HOUR": "0"}).overdue_reminder_hour == 0

@@ -366,7 +366,8 @@ def _waiting_updates(request: ServiceRequest) -> dict[int, OutboxMessage]:
     waiting = OutboxMessage.objects.select_for_update().filter(
         request=request, kind=Kind.UPDATE, status=OutboxMessage.Status.QUEUED, attempts=0
     )
-    return {message.subscription_id: message for message in waiting}
+    # Update emails always have a subscription; only supervisors' reminders have none.
+    return {m.subscription_id: m for m in waiting if m.subscription_id is not None}
 
 
 def _queue_update(
