@@ -24,6 +24,7 @@ from civic311.config import Config
 from civic311.core import clock
 from civic311.notifications import mailer, outbox
 from civic311.notifications.models import OutboxMessage
+from civic311.stats import services as stats
 
 log = logging.getLogger("civic311.worker")
 
@@ -93,6 +94,11 @@ class Worker:
             try:
                 if last_purge is None or clock.now() - last_purge > PURGE_EVERY:
                     outbox.purge_expired_subscriptions()
+                    # Once a day one worker (whichever claims it) recomputes the close times
+                    # new requests take their expected date from.
+                    refreshed = stats.refresh_if_due()
+                    if refreshed:
+                        log.info("worker %s refreshed the close times: %s", self.name, refreshed)
                     last_purge = clock.now()
                 tally = self.drain()
                 if tally.sent or tally.retrying or tally.dead:

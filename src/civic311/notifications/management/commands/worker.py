@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand
 
 from civic311.notifications import mailer, outbox
 from civic311.notifications.worker import Worker
+from civic311.stats import services as stats
 
 
 class Command(BaseCommand):
@@ -28,6 +29,7 @@ class Command(BaseCommand):
             signal.signal(signum, lambda *_: worker.stopping.set())
         if once:
             outbox.purge_expired_subscriptions()
+            stats.refresh_if_due()
             tally = worker.drain()
             self.stdout.write(f"civic311 worker: {tally}")
             return
