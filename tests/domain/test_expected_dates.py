@@ -194,3 +194,13 @@ def test_the_worker_refreshes_at_most_once_a_day(pothole):
     refreshed = stats.refresh_if_due(now=now + dt.timedelta(hours=25))
     assert refreshed is not None and refreshed.requests == 25
     assert CloseTime.objects.filter(ward_id=WARD_42).exists()
+
+
+def test_the_email_worker_refreshes_the_figures_when_they_are_a_day_old(pothole):
+    closed_requests(pothole, ward=WARD_42, days=[4.0] * 20)
+    call_command("worker", "--once", stdout=io.StringIO())
+    assert CloseTime.objects.get(service=pothole, ward_id=WARD_42).p90_days == 4.0
+    finished = Refresh.objects.get(pk="close_times").finished_at
+    call_command("worker", "--once", stdout=io.StringIO())
+    assert Refresh.objects.get(pk="close_times").finished_at == finished, "not again the same day"
+    assert days_promised(file_pothole(pothole)) == 4
