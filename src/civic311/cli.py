@@ -40,6 +40,8 @@ USAGE = """usage: civic311 COMMAND [options]
   purge-sandbox [--days 7] delete old test requests filed through the API sandbox
   export [--format csv|geojson|ndjson] [--out DIR]
                            write the open-data files: today's full file and the changes
+  refresh-stats            recompute each service's close times per ward (daily; the worker
+                           also does it once a day), which set new requests' expected dates
   migrate, createsuperuser, shell, …  Django's own commands
 
 Settings are CIVIC311_* environment variables; see the README.

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "civic311.public",
     "civic311.staff",
     "civic311.exports",
+    "civic311.stats",
 ]
 
 MIDDLEWARE = [

@@ -24,6 +24,7 @@ from civic311.config import Config
 from civic311.core import clock
 from civic311.notifications import mailer, outbox, reminders
 from civic311.notifications.models import OutboxMessage
+from civic311.stats import services as stats
 
 log = logging.getLogger("civic311.worker")
 
@@ -106,8 +107,12 @@ class Worker:
         log.info("worker %s stopped", self.name)
 
     def housekeeping(self) -> None:
-        """The hourly chores: forget unconfirmed addresses, queue today's overdue reminders."""
+        """The hourly chores: forget unconfirmed addresses, refresh the close times once a day
+        (whichever worker claims it), queue today's overdue reminders."""
         outbox.purge_expired_subscriptions()
+        refreshed = stats.refresh_if_due()
+        if refreshed:
+            log.info("worker %s refreshed the close times: %s", self.name, refreshed)
         now = clock.now()
         if reminders.is_due(now):
             reminders.queue_overdue_reminders(now=now)

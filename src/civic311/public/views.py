@@ -302,7 +302,11 @@ def report_done(request: HttpRequest, token: str) -> HttpResponse:
     data = selectors.tracker(draft.request.tracking_number)
     # The updates start only from the receipt's link (docs/adr/0015): say so here.
     awaiting = alerts_selectors.requester_awaiting_confirmation(draft.request)
-    context = {"sr": data.request, "awaiting_confirmation": awaiting}
+    context = {
+        "sr": data.request,
+        "awaiting_confirmation": awaiting,
+        "expected_note": presenters.expected_note(data.request),
+    }
     return render(request, "public/report_done.html", context)
 
 

@@ -107,6 +107,9 @@ class ServiceRequest(models.Model):
     requested_datetime = models.DateTimeField()
     updated_datetime = models.DateTimeField()
     expected_datetime = models.DateTimeField(null=True, blank=True)
+    # Where expected_datetime came from (civic311.stats.expected.Basis): the ward's or the
+    # city's history, or the catalogue target; empty for requests filed before it was kept.
+    expected_basis = models.JSONField(default=dict, blank=True, editable=False)
     closed_datetime = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -39,6 +39,8 @@ from civic311.service_requests.models import (
     TrackingCounter,
 )
 from civic311.service_requests.tracking import format_tracking_number
+from civic311.stats import expected
+from civic311.stats import selectors as stats
 
 MAX_DESCRIPTION_LENGTH = 4000
 Event = RequestEvent.Type
@@ -206,7 +208,7 @@ def record_submission(submission: Submission) -> ServiceRequest:
         requester_account_id=requester.account_id,
         requested_datetime=now,
         updated_datetime=now,
-        expected_datetime=_expected(service, now),
+        **_expected(service, submission.ward, now),
     )
     _open_timeline(request, submission, now)
     if submission.confirms_point and location.lat is not None and location.long is not None:
@@ -342,7 +344,8 @@ def transfer(
         locked.service = new_service
         locked.assigned_to = None
         if new_service.pk != old_service.pk:
-            locked.expected_datetime = _expected(new_service, clock.now())
+            for field, value in _expected(new_service, locked.ward_id, clock.now()).items():
+                setattr(locked, field, value)
         summary = f"Transferred to {to_department.public_name}"
         if new_service.pk != old_service.pk:
             summary += f" as {new_service.name}"
@@ -651,10 +654,14 @@ def _pin_beside_address(location: Location) -> bool:
     return location.lat is not None and location.long is not None and bool(location.address)
 
 
-def _expected(service: Service, start: dt.datetime) -> dt.datetime | None:
-    if service.target_days is None:
-        return None
-    return start + dt.timedelta(days=service.target_days)
+def _expected(service: Service, ward: int | None, start: dt.datetime) -> dict[str, Any]:
+    """expected_datetime and its basis for a request of `service` in `ward` from `start`: the
+    history stored by `civic311 refresh-stats`, else the catalogue target (stats.expected)."""
+    basis = stats.expected_basis(service=service, ward=ward)
+    return {
+        "expected_datetime": expected.expected_at(start, basis),
+        "expected_basis": basis.as_json() if basis else {},
+    }
 
 
 def _next_tracking_number(year: int) -> str:

@@ -318,7 +318,8 @@ def test_the_confirmation_shows_the_number_what_happens_next_and_the_tracker(cli
     assert re.fullmatch(r"\d\d-\d{8}", request.tracking_number)
     assert f'data-testid="tracking-number">{request.tracking_number}<' in done.text
     assert "Transportation reviews your request" in page
-    assert "within 7 days, so by" in page
+    assert "Expected to be done by" in page
+    assert "This is the city's target for Pothole in Street requests: 7 days." in page
     assert f'href="/requests/{request.tracking_number}"' in done.text
     assert "no-store" in done["Cache-Control"], "a private page is never cached"
     assert request.channel == "web"

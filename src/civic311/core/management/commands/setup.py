@@ -28,6 +28,8 @@ class Command(BaseCommand):
             call_command("load_catalog", catalog, stdout=self.stdout)
         if not no_demo and not ServiceRequest.objects.exists():
             call_command("demo", stdout=self.stdout)
+        # New requests take their expected dates from the history there is (none is fine).
+        call_command("refresh_stats", stdout=self.stdout, verbosity=0)
         self._admin()
         self._demo_staff()
 

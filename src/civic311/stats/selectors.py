@@ -1,0 +1,36 @@
+"""Reads of the stored statistics; public and staff pages read statistics only through here."""
+
+from __future__ import annotations
+
+from django.db.models import Q
+
+from civic311.catalog.models import Service
+from civic311.stats.expected import Basis, CloseTimes, choose
+from civic311.stats.models import CloseTime, Refresh
+
+
+def close_times(
+    *, service_id: int, ward: int | None
+) -> tuple[CloseTimes | None, CloseTimes | None]:
+    """The stored close times of a service in a ward and across the city (one indexed read)."""
+    where = Q(ward__isnull=True) if ward is None else Q(ward__isnull=True) | Q(ward_id=ward)
+    in_ward = in_city = None
+    for row in CloseTime.objects.filter(where, service_id=service_id):
+        times = CloseTimes(closed=row.closed, median_days=row.median_days, p90_days=row.p90_days)
+        if row.ward_id is None:
+            in_city = times
+        else:
+            in_ward = times
+    return in_ward, in_city
+
+
+def expected_basis(*, service: Service, ward: int | None) -> Basis | None:
+    """What a new request of `service` in `ward` is promised from: its ward's history, the
+    city's, or the catalogue target (civic311.stats.expected.choose)."""
+    in_ward, in_city = close_times(service_id=service.pk, ward=ward)
+    return choose(ward=ward, in_ward=in_ward, in_city=in_city, target_days=service.target_days)
+
+
+def last_refresh(name: str = "close_times") -> Refresh | None:
+    """When a statistic was last recomputed, or None if it never was."""
+    return Refresh.objects.filter(pk=name, finished_at__isnull=False).first()
