@@ -44,6 +44,11 @@ class Shade:
     low: float
     high: float
 
+    @property
+    def level(self) -> int:
+        """0 (lightest) to 4 (darkest), for the legend's stylesheet class."""
+        return SHADES.index(self.colour)
+
 
 @functools.cache
 def ward_labels() -> dict[int, tuple[float, float]]:

@@ -105,6 +105,25 @@ class RecentFilterForm(ReadableForm):
         ]
 
 
+class PerformanceFilterForm(ReadableForm):
+    """The filters of /performance/, in the address bar so a view can be linked (GET)."""
+
+    service = forms.ChoiceField(label=_("Service"), required=False)
+    ward = forms.TypedChoiceField(label=_("Ward"), required=False, coerce=int, empty_value=None)
+    period = forms.ChoiceField(
+        label=_("Period"),
+        required=False,
+        choices=[("weeks", _("Last 12 weeks")), ("months", _("Last 12 months"))],
+    )
+
+    def __init__(self, *args, services: Iterable[tuple[str, str]], wards: Iterable[int], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["service"].choices = [("", _("All services")), *services]
+        self.fields["ward"].choices = [("", _("All wards"))] + [
+            (n, _("Ward %(number)s") % {"number": n}) for n in wards
+        ]
+
+
 class NearForm(ReadableForm):
     """The home page's "requests near an address" box (GET, optional)."""
 

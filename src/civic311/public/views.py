@@ -8,7 +8,9 @@ browser that started it: their draft tokens live in its session.
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+import csv
+
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers, patch_cache_control, patch_vary_headers
@@ -16,13 +18,16 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 
+from civic311.catalog.models import Service
+from civic311.core import clock
 from civic311.core.errors import NotFound, ValidationFailed
 from civic311.notifications import selectors as alerts_selectors
 from civic311.notifications import services as alerts
-from civic311.public import limits, presenters, reporting, selectors
+from civic311.public import limits, performance, presenters, reporting, selectors
 from civic311.public import places as place_search
 from civic311.public.forms import (
     NearForm,
+    PerformanceFilterForm,
     PlaceQueryForm,
     RecentFilterForm,
     SubscribeForm,
@@ -324,3 +329,46 @@ def draft_photo(request: HttpRequest, token: str, photo_id: int) -> HttpResponse
 
 def _details_url(service_code: str) -> str:
     return reverse("public:report_details", kwargs={"service_code": service_code})
+
+
+# --- how the city is doing -------------------------------------------------------
+
+
+@require_safe
+def performance_page(request: HttpRequest) -> HttpResponse:
+    """How the city is doing: opened, closed, days to close, targets, backlog; by ward, service."""
+    form, scope = _performance_scope(request)
+    page = performance.build(scope, now=clock.now())
+    context = {"form": form, "page": page, "query": scope.query()}
+    return _cacheable(render(request, "public/performance.html", context))
+
+
+@require_safe
+def performance_csv(request: HttpRequest, table: str) -> HttpResponse:
+    """One of the performance page's tables as CSV, for the same filters."""
+    if table not in performance.TABLES:
+        raise Http404("no such table")
+    _, scope = _performance_scope(request)
+    page = performance.build(scope, now=clock.now())
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="performance-{table}.csv"'
+    writer = csv.writer(response)
+    for line in performance.csv_lines(page, table):
+        writer.writerow(line)
+    return _cacheable(response)
+
+
+def _performance_scope(request: HttpRequest) -> tuple[PerformanceFilterForm, performance.Scope]:
+    services, wards = selectors.filter_choices()
+    form = PerformanceFilterForm(request.GET or None, services=services, wards=wards)
+    chosen: dict = {}
+    if form.is_bound:
+        # A bad filter is shown next to its field; the valid ones still apply.
+        form.is_valid()
+        chosen = form.cleaned_data
+    code = chosen.get("service") or ""
+    return form, performance.Scope(
+        service=Service.objects.filter(service_code=code).first() if code else None,
+        ward=chosen.get("ward"),
+        period=chosen.get("period") or "weeks",
+    )

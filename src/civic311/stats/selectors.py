@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from civic311.catalog.models import Service
+from civic311.service_requests import workflow
+from civic311.service_requests.models import RequestEvent, ServiceRequest
 from civic311.stats.expected import Basis, CloseTimes, choose
 from civic311.stats.models import CloseTime, Refresh
+from civic311.stats.performance import RequestFacts, Window
 
 
 def close_times(
@@ -34,3 +37,33 @@ def expected_basis(*, service: Service, ward: int | None) -> Basis | None:
 def last_refresh(name: str = "close_times") -> Refresh | None:
     """When a statistic was last recomputed, or None if it never was."""
     return Refresh.objects.filter(pk=name, finished_at__isnull=False).first()
+
+
+def performance_facts(
+    *, window: Window, service_id: int | None = None, ward: int | None = None
+) -> list[RequestFacts]:
+    """The facts of every request the performance figures can count, read once: filed or
+    closed in the window, or open now; narrowed to a service and a ward when given."""
+    relevant = (
+        Q(requested_datetime__gte=window.start, requested_datetime__lt=window.end)
+        | Q(closed_datetime__gte=window.start, closed_datetime__lt=window.end)
+        | Q(status__in=workflow.OPEN_STATUSES)
+    )
+    rows = ServiceRequest.city.filter(relevant)
+    if service_id is not None:
+        rows = rows.filter(service_id=service_id)
+    if ward is not None:
+        rows = rows.filter(ward_id=ward)
+    transfers = RequestEvent.objects.filter(
+        request=OuterRef("pk"), type=RequestEvent.Type.TRANSFERRED
+    )
+    values = rows.annotate(transferred=Exists(transfers)).values_list(
+        "service_id",
+        "ward_id",
+        "requested_datetime",
+        "closed_datetime",
+        "status",
+        "transferred",
+        "service__target_days",
+    )
+    return [RequestFacts(*row) for row in values.order_by().iterator(chunk_size=5000)]

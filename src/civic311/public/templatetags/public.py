@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django import template
 from django.conf import settings
 from django.urls import translate_url
-from django.utils import translation
+from django.utils import formats, translation
 
 from civic311.catalog import translation as catalogue
 from civic311.catalog.models import Service, Translated
@@ -51,3 +51,15 @@ def localized(row: Translated, field: str) -> str:
 def searchable(service: Service) -> str:
     """What the service list's live search matches, in English and the page's language."""
     return selectors.searchable(service)
+
+
+@register.filter
+def days(value: float | None) -> str:
+    """A number of days to one decimal in the page's language, or a dash when unknown."""
+    return "—" if value is None else formats.number_format(value, 1)
+
+
+@register.filter
+def percent(share: float | None) -> str:
+    """A share (0 to 1) as a whole percentage, or a dash when there was nothing to count."""
+    return "—" if share is None else f"{round(share * 100)}%"

@@ -1,0 +1,208 @@
+"""How the city is doing, from the facts of its requests: the rules behind /performance/.
+
+Pure: the selector reads each relevant request's facts once and hands them
+here. The definitions, which docs/performance-page.md repeats for readers:
+
+- *opened*: filed in the window; *closed*: closed in it, for any reason;
+- *days to close* (median, 90th percentile): of requests the city finished in the
+  window (fixed, or closed with no further action, as for expected dates), from filing
+  to closing, by linear interpolation (PostgreSQL's `percentile_cont`);
+- *within target*: of those, the share closed within their service's target days;
+- *backlog*: open now, and the median age of those requests today;
+- *duplicates* and *transferred*: shares of the requests opened in the window.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable, Hashable, Iterable, Sequence
+from dataclasses import dataclass
+
+from civic311.service_requests import workflow
+from civic311.stats.expected import COMPLETED_STATUSES
+from civic311.stats.percentiles import percentile_of_sorted
+
+DAY = dt.timedelta(days=1)
+_OPEN = frozenset(workflow.OPEN_STATUSES)
+
+
+@dataclass(frozen=True)
+class RequestFacts:
+    """What the figures need to know about one request."""
+
+    service_id: int
+    ward: int | None
+    requested: dt.datetime
+    closed: dt.datetime | None
+    status: str
+    transferred: bool
+    target_days: int | None
+
+
+@dataclass(frozen=True)
+class Bucket:
+    """One week or month of the chart: where it starts and ends."""
+
+    start: dt.datetime
+    end: dt.datetime
+
+
+@dataclass(frozen=True)
+class Window:
+    """The period the figures cover, cut into the chart's weeks or months (`unit`)."""
+
+    unit: str  # "week" or "month"
+    buckets: tuple[Bucket, ...]
+
+    @property
+    def start(self) -> dt.datetime:
+        """When the first bucket starts."""
+        return self.buckets[0].start
+
+    @property
+    def end(self) -> dt.datetime:
+        """When the last bucket ends (the end of the running week or month)."""
+        return self.buckets[-1].end
+
+    def __contains__(self, moment: dt.datetime | None) -> bool:
+        return moment is not None and self.start <= moment < self.end
+
+
+@dataclass(frozen=True)
+class Figures:
+    """One row of the performance tables (a service, a ward, or the whole scope)."""
+
+    opened: int = 0
+    closed: int = 0
+    completed: int = 0
+    median_days: float | None = None
+    p90_days: float | None = None
+    within_target: float | None = None
+    backlog: int = 0
+    backlog_median_age_days: float | None = None
+    duplicate_share: float | None = None
+    transferred_share: float | None = None
+
+
+@dataclass(frozen=True)
+class PeriodCount:
+    """Requests opened and closed in one bucket."""
+
+    bucket: Bucket
+    opened: int
+    closed: int
+
+
+def weeks(now: dt.datetime, zone: dt.tzinfo, count: int = 12) -> Window:
+    """The last `count` weeks, Monday to Monday in the city's time, the running one last."""
+    today = now.astimezone(zone).date()
+    monday = today - dt.timedelta(days=today.weekday())
+    starts = [monday - dt.timedelta(weeks=n) for n in range(count - 1, -1, -1)]
+    return _window("week", starts, lambda d: d + dt.timedelta(weeks=1), zone)
+
+
+def months(now: dt.datetime, zone: dt.tzinfo, count: int = 12) -> Window:
+    """The last `count` calendar months in the city's time, the running one last."""
+    first = now.astimezone(zone).date().replace(day=1)
+    starts = [_add_months(first, -n) for n in range(count - 1, -1, -1)]
+    return _window("month", starts, lambda d: _add_months(d, 1), zone)
+
+
+def figures(facts: Iterable[RequestFacts], window: Window, now: dt.datetime) -> Figures:
+    """The figures of one group of requests over the window, with the backlog as of `now`."""
+    opened = closed = duplicates = transferred = within = with_target = 0
+    days: list[float] = []
+    ages: list[float] = []
+    for fact in facts:
+        if fact.requested in window:
+            opened += 1
+            duplicates += fact.status == workflow.Status.DUPLICATE
+            transferred += fact.transferred
+        if fact.closed in window:
+            closed += 1
+            if fact.status in COMPLETED_STATUSES and fact.closed is not None:
+                took = (fact.closed - fact.requested) / DAY
+                days.append(took)
+                if fact.target_days:
+                    with_target += 1
+                    within += took <= fact.target_days
+        if fact.status in _OPEN:
+            ages.append((now - fact.requested) / DAY)
+    days.sort()
+    ages.sort()
+    return Figures(
+        opened=opened,
+        closed=closed,
+        completed=len(days),
+        median_days=_quantile(days, 0.5),
+        p90_days=_quantile(days, 0.9),
+        within_target=_share(within, with_target),
+        backlog=len(ages),
+        backlog_median_age_days=_quantile(ages, 0.5),
+        duplicate_share=_share(duplicates, opened),
+        transferred_share=_share(transferred, opened),
+    )
+
+
+def figures_by(
+    facts: Iterable[RequestFacts],
+    key: Callable[[RequestFacts], Hashable],
+    window: Window,
+    now: dt.datetime,
+) -> dict[Hashable, Figures]:
+    """`figures` for each group of requests sharing `key` (a service, a ward)."""
+    groups: dict[Hashable, list[RequestFacts]] = defaultdict(list)
+    for fact in facts:
+        groups[key(fact)].append(fact)
+    return {name: figures(group, window, now) for name, group in groups.items()}
+
+
+def per_bucket(facts: Iterable[RequestFacts], window: Window) -> list[PeriodCount]:
+    """Requests opened and closed in each week or month of the window."""
+    opened = [0] * len(window.buckets)
+    closed = [0] * len(window.buckets)
+    for fact in facts:
+        for counts, moment in ((opened, fact.requested), (closed, fact.closed)):
+            index = _bucket_of(moment, window)
+            if index is not None:
+                counts[index] += 1
+    return [
+        PeriodCount(bucket=b, opened=o, closed=c)
+        for b, o, c in zip(window.buckets, opened, closed, strict=True)
+    ]
+
+
+def _bucket_of(moment: dt.datetime | None, window: Window) -> int | None:
+    if moment not in window or moment is None:
+        return None
+    for index, bucket in enumerate(window.buckets):
+        if bucket.start <= moment < bucket.end:
+            return index
+    return None
+
+
+def _quantile(ordered: Sequence[float], q: float) -> float | None:
+    return percentile_of_sorted(ordered, q) if ordered else None
+
+
+def _share(part: int, whole: int) -> float | None:
+    return part / whole if whole else None
+
+
+def _window(
+    unit: str, starts: list[dt.date], following: Callable[[dt.date], dt.date], zone: dt.tzinfo
+) -> Window:
+    def moment(day: dt.date) -> dt.datetime:
+        return dt.datetime.combine(day, dt.time(), tzinfo=zone)
+
+    # The running week or month keeps its full end: nothing after now exists yet.
+    return Window(
+        unit=unit,
+        buckets=tuple(Bucket(start=moment(d), end=moment(following(d))) for d in starts),
+    )
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    index = day.year * 12 + day.month - 1 + months
+    return dt.date(index // 12, index % 12 + 1, 1)
