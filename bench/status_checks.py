@@ -7,7 +7,7 @@ counted: the tally add, and the background writer's upserts every second) and `c
 then stops the server and checks that every counted view was stored, once.
 
     .venv/bin/python -m bench.status_checks [--port 8710] [--threads 8] [--rounds 10] \
-        [--per-round 200] [--database-url postgres://postgres@127.0.0.1:5432/civic311_bench]
+        [--per-round 200] [--database-url postgres://postgres@127.0.0.1:5432/civic311_statuscalls]
 
 See docs/status-checks.md for the figures.
 """
@@ -113,6 +113,21 @@ def stored_web_checks(env: dict[str, str]) -> int:
     return int(civic311(env, "shell", "-c", code).splitlines()[-1])
 
 
+def cost_of_counting(env: dict[str, str]) -> float:
+    """Microseconds the tracker view spends counting (User-Agent check + tally add), in-process."""
+    code = (
+        "import timeit;"
+        "from civic311.status_checks import channels, services;"
+        f"agent = {BROWSER!r};"
+        "count = lambda: channels.is_bot(agent, page=True) or "
+        "services.note_check(channel=channels.tracker_channel(''), session_key='');"
+        "n = 200000;"
+        "print(min(timeit.repeat(count, number=n, repeat=5)) / n * 1e6)"
+    )
+    quiet = {**env, "CIVIC311_STATUS_CHECK_FLUSH_SECONDS": "0"}  # no writer in this process
+    return float(civic311(quiet, "shell", "-c", code).splitlines()[-1])
+
+
 def summary(name: str, latencies: list[float], seconds: float) -> str:
     ordered = sorted(latencies)
     p95 = ordered[int(len(ordered) * 0.95) - 1]
@@ -172,6 +187,12 @@ def main() -> None:
     ratio = statistics.median(counted) / statistics.median(uncounted)
     throughput = (len(counted) / spent["counted"]) / (len(uncounted) / spent["uncounted"])
     print(f"median latency counted/uncounted: {ratio:.3f}; throughput ratio: {throughput:.3f}")
+    per_view = cost_of_counting(env)
+    page = statistics.median(uncounted) * 1e6
+    print(
+        f"counting one view in-process: {per_view:.2f} µs "
+        f"({per_view / page:.4%} of the median page)"
+    )
     written = stored_web_checks(env) - before
     verdict = "ok" if written == len(counted) else "MISMATCH"
     print(f"web checks stored: {written} of {len(counted)} counted views ({verdict})")
