@@ -38,6 +38,16 @@ def _fresh_ward_index():
     lookup.reset()
 
 
+@pytest.fixture(autouse=True)
+def _no_leftover_status_checks():
+    """Status checks are buffered per process; one test's unwritten checks never reach another."""
+    from civic311.status_checks import services as status_checks
+
+    status_checks.discard_pending()
+    yield
+    status_checks.discard_pending()
+
+
 @pytest.fixture
 def chicago(db) -> None:
     """The Chicago 2012 catalogue with its departments, routing and 50 wards."""

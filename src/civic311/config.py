@@ -62,6 +62,16 @@ def _positive_seconds(raw: str) -> float:
     return value
 
 
+def _optional_seconds(raw: str) -> str:
+    """Empty (the mode's default) or zero or a positive number of seconds, kept as text."""
+    if not raw.strip():
+        return ""
+    value = float(raw)
+    if not value >= 0 or value == float("inf"):
+        raise ValueError("expected zero or a positive number of seconds, e.g. 5")
+    return str(value)
+
+
 def _http_url(raw: str) -> str:
     value = raw.strip().rstrip("/")
     if value:
@@ -353,6 +363,13 @@ class Config:
         "photos one server process decodes at the same time; the others wait their turn, so a "
         "burst of large images cannot take every core and gigabytes of memory",
     )
+    status_check_flush_seconds: str = _setting(
+        "",
+        _optional_seconds,
+        "how often each server process writes its counted status checks (tracker pages, "
+        "email links, API lookups) to the database, in seconds; empty: 5, or 0 in test mode; "
+        "0: no background writer, only at process exit or when `flush()` is called",
+    )
 
     @property
     def is_production(self) -> bool:
@@ -397,6 +414,13 @@ class Config:
     def effective_base_url(self) -> str:
         """The public base URL without a trailing slash."""
         return (self.base_url or "http://127.0.0.1:8000").rstrip("/")
+
+    @property
+    def effective_status_check_flush_seconds(self) -> float:
+        """Seconds between background writes of status checks; 0 means none (test mode)."""
+        if self.status_check_flush_seconds:
+            return float(self.status_check_flush_seconds)
+        return 0.0 if self.env == "test" else 5.0
 
     @property
     def effective_hsts_seconds(self) -> int:

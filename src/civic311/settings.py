@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "civic311.open311",
     "civic311.public",
     "civic311.staff",
+    "civic311.status_checks",
     "civic311.exports",
     "civic311.stats",
 ]

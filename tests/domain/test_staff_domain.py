@@ -17,6 +17,7 @@ from civic311.service_requests import bulk, services
 from civic311.service_requests.models import RepeatReport, RequestEvent, ServiceRequest
 from civic311.staff import selectors
 from civic311.staff import services as staff_services
+from civic311.status_checks import selectors as status_check_selectors
 from tests.conftest import CITY_HALL, LAKE_MICHIGAN, WRIGLEY_FIELD
 from tests.support.staff import make_staff
 
@@ -309,9 +310,10 @@ def test_status_calls_are_counted_by_day_and_channel(pothole, staff):
     staff_services.record_lookup(actor=staff["ward42"])
     assert staff_services.record_lookup(actor=staff["cdot"]) is None  # not a caller's call
     today = clock.now().astimezone(dt.timezone(dt.timedelta(hours=-6))).date()
-    days = selectors.status_calls(days=2)
+    days = status_check_selectors.daily(days=2)
     assert len(days) == 1
-    assert days[0].by_channel == {"phone": 2, "ward_office": 1} and days[0].total == 3
+    assert days[0].by_channel == {"web": 0, "email": 0, "api": 0, "phone": 2, "ward_office": 1}
+    assert days[0].total == 3
     assert abs((days[0].day - today).days) <= 1
 
 

@@ -58,7 +58,7 @@ def test_the_requester_gets_a_receipt_with_the_number_and_the_tracker_link(potho
     assert f"Tracking number: {number}" in text
     assert "Handled by: Transportation" in text and "What happens next" in text
     assert f"{settings.BASE_URL}/requests/{number}" in text
-    assert f'href="{settings.BASE_URL}/requests/{number}"' in html_of(receipt)
+    assert f'href="{settings.BASE_URL}/requests/{number}?from=email"' in html_of(receipt)
     assert receipt["List-Unsubscribe"].startswith(
         f"<{settings.BASE_URL}/subscriptions/unsubscribe/"
     )

@@ -10,7 +10,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from civic311.catalog.models import Department
 from civic311.service_requests import services
 from civic311.service_requests.models import ServiceRequest
-from civic311.staff.models import StatusCall
+from civic311.status_checks.models import StatusCheck
 from tests.conftest import CITY_HALL, LAKE_MICHIGAN, WRIGLEY_FIELD
 from tests.support.staff import PASSWORD, file_pothole, logged_in, make_staff
 
@@ -144,14 +144,14 @@ def test_a_lookup_counts_a_status_call_that_supervisors_see_per_day_and_channel(
     text = page.content.decode()
     assert request.tracking_number in text and "Received" in text
     client.get("/staff/lookup/", {"by": "address", "q": "LaSalle"})
-    assert StatusCall.objects.get(channel="phone").count == 2
+    assert StatusCheck.objects.get(channel="phone").count == 2
     assert client.get("/staff/status-calls/").status_code == 403
     client.logout()
     logged_in(client, supervisor)
     table = client.get("/staff/status-calls/").content.decode()
     phone_cells = re.findall(r'<td data-channel="phone">(\d+)</td>', table)
     ward_cells = re.findall(r'<td data-channel="ward_office">(\d+)</td>', table)
-    assert phone_cells == ["2"] and ward_cells == ["0"]
+    assert phone_cells == ["2", "2"] and ward_cells == ["0", "0"]  # this week, and today
 
 
 def test_an_operator_finds_a_request_by_the_address_as_the_caller_says_it(client, pothole):

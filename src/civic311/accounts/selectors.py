@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from django.contrib.auth import get_user_model
+from importlib import import_module
+
+from django.conf import settings
+from django.contrib.auth import SESSION_KEY, get_user_model
 from django.db.models import Q, QuerySet
 
 from civic311.accounts.models import Role, StaffProfile
@@ -65,3 +68,9 @@ def may(user, action: str, *, department: int | None = None, ward: int | None = 
 
 
 __all__ = ["Action", "assignable_staff", "authorize", "forget_scope", "may", "scope_of"]
+
+
+def signed_in_sessions(session_keys: set[str]) -> set[str]:
+    """Which of these session keys belong to a signed-in user (only city staff sign in)."""
+    engine = import_module(settings.SESSION_ENGINE)
+    return {key for key in session_keys if engine.SessionStore(session_key=key).get(SESSION_KEY)}

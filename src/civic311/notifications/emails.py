@@ -29,6 +29,7 @@ from civic311.notifications.models import CONFIRMATION_DAYS, Subscription
 from civic311.service_requests import progress, timeline, workflow
 from civic311.service_requests.models import RequestEvent, ServiceRequest
 from civic311.service_requests.selectors import public_events
+from civic311.status_checks import channels as check_channels
 
 Event = RequestEvent.Type
 # Stands in for a follower's unsubscribe link in an email rendered once for all followers.
@@ -81,6 +82,11 @@ class Change:
 def tracker_url(number: str) -> str:
     """The absolute address of a request's tracker page, in the active language (/es/…)."""
     return site.base_url() + reverse("public:tracker", kwargs={"number": number})
+
+
+def tracker_link(number: str) -> str:
+    """The tracker address as emails write it: marked, so the visit counts as from an email."""
+    return check_channels.with_email_marker(tracker_url(number))
 
 
 def language_of(subscription: Subscription | None) -> str:
@@ -245,7 +251,7 @@ def describe(request: ServiceRequest, event: RequestEvent, names: Mapping[str, s
                 % words,
             )
             return Change(
-                headline, lines, note, _("From the city"), link=tracker_url(event.to_value)
+                headline, lines, note, _("From the city"), link=tracker_link(event.to_value)
             )
         case Event.REOPENED:
             return Change(headline, (), note, note_label=_("Why"))
@@ -321,7 +327,7 @@ def _context(request: ServiceRequest, subscription: Subscription | None) -> dict
         "service": localized(request.service, "name"),
         "address": request.address,
         "department": localized(request.department, "public_name"),
-        "tracker_url": tracker_url(request.tracking_number),
+        "tracker_url": tracker_link(request.tracking_number),
         "unsubscribe_url": _PLACEHOLDER
         if subscription is None
         else unsubscribe_url(subscription.pk),

@@ -33,6 +33,8 @@ from civic311.open311.http import (
 from civic311.open311.records import records
 from civic311.service_requests.selectors import resolve_number
 from civic311.service_requests.services import Location, Requester
+from civic311.status_checks import channels as check_channels
+from civic311.status_checks import services as status_checks
 
 # When this API's shape last changed (discovery's changeset, a cache hint for clients).
 API_CHANGESET = "2026-11-25T00:00:00Z"
@@ -88,14 +90,30 @@ def request_detail(call: Call, service_request_id: str) -> Answer:
     number = _tracking_number(service_request_id)
     extensions = params.flag(call.params, "extensions")
     row = selectors.request(number, sandbox=call.sandbox, extensions=extensions)
-    return Answer("service_requests", _records([row], extensions=extensions))
+    answer = Answer("service_requests", _records([row], extensions=extensions))
+    _count_status_check(call)
+    return answer
 
 
 @endpoint("GET")
 def token(call: Call, token: str) -> Answer:
     """tokens/{token}.{fmt}: the id a POST's token stands for (filing is synchronous)."""
     number = selectors.token(token, sandbox=call.sandbox)
+    _count_status_check(call)
     return Answer("service_requests", [shapes.token_answer(tracking_number=number, token=token)])
+
+
+def _count_status_check(call: Call) -> None:
+    """Count a found request's lookup as an API status check (in memory; written later).
+
+    Not counted: the sandbox (test data), HEAD requests and self-declared crawlers; scripts
+    and apps are exactly who calls the API, so they count.
+    """
+    if call.sandbox or call.request.method != "GET":
+        return
+    if check_channels.is_bot(call.request.headers.get("User-Agent", ""), page=False):
+        return
+    status_checks.note_check(channel=check_channels.API)
 
 
 @endpoint("GET", "POST")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -38,6 +39,8 @@ from civic311.service_requests.selectors import (
     get_by_tracking_number,
     resolve_number,
 )
+from civic311.status_checks import channels as check_channels
+from civic311.status_checks import services as status_checks
 
 PUBLIC_MAX_AGE = 60
 DRAFTS_KEY = "public.report_drafts"
@@ -137,7 +140,27 @@ def tracker(request: HttpRequest, number: str) -> HttpResponse:
     except NotFound:
         return _not_found(request, typed=number, number=canonical, status=404)
     context = presenters.tracker_context(data)
-    return _cacheable(render(request, "public/tracker.html", context))
+    response = _cacheable(render(request, "public/tracker.html", context))
+    _count_status_check(request)
+    return response
+
+
+def _count_status_check(request: HttpRequest) -> None:
+    """Count this tracker view as a status check: in memory only, written in the background.
+
+    Not counted: HEAD requests and obvious robots. The session is not opened here (that
+    would add `Vary: Cookie` and a database read): the cookie goes with the count, and a
+    signed-in (staff) viewer's check is dropped when the count is written.
+    """
+    if request.method != "GET":
+        return
+    if check_channels.is_bot(request.headers.get("User-Agent", ""), page=True):
+        return
+    marker = request.GET.get(check_channels.MARKER_PARAMETER, "")
+    status_checks.note_check(
+        channel=check_channels.tracker_channel(marker),
+        session_key=request.COOKIES.get(settings.SESSION_COOKIE_NAME, ""),
+    )
 
 
 @csrf_exempt  # safe without a token: double opt-in (docs/adr/0009)

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet
 
 from civic311.core import clock
 from civic311.core.errors import NotFound
@@ -22,7 +21,6 @@ from civic311.geo.distance import box_around, metres_between
 from civic311.service_requests import selectors as request_selectors
 from civic311.service_requests import workflow
 from civic311.service_requests.models import RepeatReport, ServiceRequest
-from civic311.staff.models import StatusCall
 
 PAGE_SIZE = 50
 NEARBY_METRES = 150
@@ -239,36 +237,3 @@ def phone_spellings(typed: str) -> list[str]:
         spellings |= {f"{a}-{b}-{c}", f"({a}) {b}-{c}", f"{a}.{b}.{c}", f"{a} {b} {c}"}
         spellings |= {f"+1{digits}", f"1-{a}-{b}-{c}", f"+1 {a}-{b}-{c}"}
     return sorted(s for s in spellings if s)
-
-
-# --- status calls ------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class StatusCallDay:
-    """One day's status calls by channel."""
-
-    day: dt.date
-    by_channel: dict[str, int]
-    total: int
-
-
-def status_calls(*, days: int = 30, channels: Sequence[str] = ("phone", "ward_office")):
-    """Status calls per day (newest first) and channel over the last `days` days."""
-    from django.utils import timezone
-
-    since = timezone.localdate(clock.now()) - dt.timedelta(days=days - 1)
-    rows = StatusCall.objects.filter(day__gte=since).values_list("day", "channel", "count")
-    table: dict[dt.date, dict[str, int]] = {}
-    for day, channel, count in rows:
-        table.setdefault(day, dict.fromkeys(channels, 0))[channel] = count
-    return [
-        StatusCallDay(day=day, by_channel=counts, total=sum(counts.values()))
-        for day, counts in sorted(table.items(), reverse=True)
-    ]
-
-
-def status_call_total(*, day: dt.date, channel: str) -> int:
-    """How many status calls were counted on `day` through `channel`."""
-    total = StatusCall.objects.filter(day=day, channel=channel).aggregate(n=Sum("count"))["n"]
-    return total or 0

@@ -33,6 +33,8 @@ from civic311.service_requests.models import Channel, ServiceRequest
 from civic311.staff import forms, history, lockout, placing, selectors
 from civic311.staff import services as staff_services
 from civic311.staff.answers import answers_in_words
+from civic311.status_checks import channels as check_channels
+from civic311.status_checks import selectors as status_check_selectors
 
 INTAKE_CHANNELS = {"operator": Channel.PHONE, "ward_office": Channel.WARD_OFFICE}
 
@@ -615,13 +617,14 @@ def _safe_next(request: HttpRequest, default: str) -> str:
 @staff_only
 @require_safe
 def status_calls(request: HttpRequest) -> HttpResponse:
-    """Status calls per day and channel, for supervisors."""
+    """Status checks per week (with the share answered without a call) and per day."""
     authorize(request.user, Action.SEE_STATUS_CALLS)
     return render(
         request,
         "staff/status_calls.html",
         {
-            "days": selectors.status_calls(days=30),
-            "channels": [("phone", "Phone"), ("ward_office", "Ward office")],
+            "weeks": status_check_selectors.weekly(weeks=12),
+            "days": status_check_selectors.daily(days=30),
+            "channels": [(code, check_channels.LABELS[code]) for code in check_channels.ALL],
         },
     )

@@ -128,7 +128,7 @@ def test_followers_get_their_emails_in_their_own_language(client, pothole, smtp_
     assert "Transferida a Gestión del Agua" in spanish_text
     assert "Su número de seguimiento sigue siendo" in spanish_text
     assert f"{settings.BASE_URL}/es/requests/{number}" in spanish_text
-    assert f'href="{settings.BASE_URL}/requests/{number}"' in html_of(english_update)
+    assert f'href="{settings.BASE_URL}/requests/{number}?from=email"' in html_of(english_update)
 
 
 def test_email_me_updates_on_the_form_sends_a_receipt_in_the_page_language(

@@ -37,3 +37,9 @@ def get_item(mapping: dict, key: str):
 def place_choice(place) -> str:
     """What the intake's short-list button posts back for one place."""
     return placing.choice_value(place)
+
+
+@register.filter
+def percent(share: float | None) -> str:
+    """A share (0..1) as a percentage with one decimal, or a dash when there is none."""
+    return "—" if share is None else f"{share * 100:.1f}%"

@@ -42,6 +42,13 @@ def refresh_planner_statistics() -> None:
         cursor.execute("ANALYZE")
 
 
+def write_status_checks(server, worker) -> None:
+    """gunicorn's worker_exit hook: a stopping worker writes the status checks it counted."""
+    from civic311.status_checks.services import flush_at_exit
+
+    flush_at_exit()
+
+
 class Command(BaseCommand):
     help = "Serve the API, resident site, back office and admin on one port."
 
@@ -73,5 +80,8 @@ class Command(BaseCommand):
                 # with several servers on a machine (tests, benchmarks) the last one takes it
                 # and its commands reach the wrong server. civic311 does not use it.
                 "control_socket_disable": True,
+                # Tracker pages and API lookups are counted in memory (status_checks): a
+                # worker that stops, or is recycled, writes what it holds first.
+                "worker_exit": write_status_checks,
             }
         ).run()

@@ -1,12 +1,12 @@
-"""Admin for status-call counts (read-only: they are counted by lookups, never typed in)."""
+"""Admin for status-check counts (read-only: they are counted, never typed in)."""
 
 from django.contrib import admin
 
-from civic311.staff.models import StatusCall
+from civic311.status_checks.models import StatusCheck
 
 
-@admin.register(StatusCall)
-class StatusCallAdmin(admin.ModelAdmin):
+@admin.register(StatusCheck)
+class StatusCheckAdmin(admin.ModelAdmin):
     list_display = ["day", "channel", "count"]
     list_filter = ["channel"]
     date_hierarchy = "day"
