@@ -40,6 +40,7 @@ from civic311.service_requests.selectors import (
     resolve_number,
 )
 from civic311.status_checks import channels as check_channels
+from civic311.status_checks import selectors as status_check_selectors
 from civic311.status_checks import services as status_checks
 
 PUBLIC_MAX_AGE = 60
@@ -362,7 +363,12 @@ def performance_page(request: HttpRequest) -> HttpResponse:
     """How the city is doing: opened, closed, days to close, targets, backlog; by ward, service."""
     form, scope = _performance_scope(request)
     page = performance.build(scope, now=clock.now())
-    context = {"form": form, "page": page, "query": scope.query()}
+    context = {
+        "form": form,
+        "page": page,
+        "query": scope.query(),
+        "deflection": status_check_selectors.last_month_deflection(),
+    }
     return _cacheable(render(request, "public/performance.html", context))
 
 

@@ -159,7 +159,14 @@ def _percent(part, whole) -> str:
 
 
 def _shown(html: str) -> dict[str, str]:
-    return dict(re.findall(r'<dd data-figure="(\w+)">([^<]*)</dd>', html))
+    """The request figures the page shows (status checks are checked on their own)."""
+    shown = dict(re.findall(r'<dd data-figure="(\w+)">([^<]*)</dd>', html))
+    shown.pop("deflection", None)
+    return shown
+
+
+def _deflection_shown(html: str) -> str:
+    return re.search(r'<dd data-figure="deflection">([^<]*)</dd>', html).group(1)
 
 
 def _page(client, query: str = "", language: str = ""):
@@ -211,3 +218,25 @@ def test_the_spanish_page(client, history):
     assert response.status_code == 200
     assert "Cómo le va a la ciudad" in response.text
     assert _shown(response.text)["opened"] == _expected()["opened"]
+
+
+def test_last_months_status_checks_without_a_call_equal_the_sql_share(client, chicago):
+    from civic311.status_checks.models import StatusCheck
+
+    for day, channel, count in [
+        (dt.date(2026, 11, 2), "web", 30),
+        (dt.date(2026, 11, 2), "phone", 10),
+        (dt.date(2026, 11, 20), "email", 7),
+        (dt.date(2026, 11, 30), "ward_office", 3),
+        (dt.date(2026, 12, 1), "phone", 500),  # this month: not last month's figure
+        (dt.date(2026, 10, 31), "web", 900),
+    ]:
+        StatusCheck.objects.create(day=day, channel=channel, count=count)
+    ((without_call, every),) = _sql(
+        "SELECT SUM(CASE WHEN channel <> 'phone' THEN count ELSE 0 END), SUM(count) "
+        "FROM status_checks_statuscheck WHERE day >= %s AND day <= %s",
+        (dt.date(2026, 11, 1), dt.date(2026, 11, 30)),
+    )
+    response = _page(client)
+    assert _deflection_shown(response.text) == _percent(without_call, every) == "80%"
+    assert "Status checks in November 2026 answered without a phone call" in response.text
