@@ -21,7 +21,10 @@ RESULTS = ROOT / "var" / "test-results"
 DEFAULT_POSTGRES = "postgres://postgres@127.0.0.1:5432/civic311"
 PYTEST_NO_TESTS = 5
 # The domain packages are type-checked (mypy with django-stubs); HTTP packages are not.
-TYPED = ["core", "catalog", "service_requests", "geo", "accounts", "notifications", "media"]
+TYPED = [
+    "core", "catalog", "service_requests", "geo", "accounts", "notifications", "media",
+    "stats", "status_checks",
+]  # fmt: skip
 
 
 @dataclass

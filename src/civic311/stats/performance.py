@@ -145,14 +145,14 @@ def figures(facts: Iterable[RequestFacts], window: Window, now: dt.datetime) -> 
     )
 
 
-def figures_by(
+def figures_by[Key: Hashable](
     facts: Iterable[RequestFacts],
-    key: Callable[[RequestFacts], Hashable],
+    key: Callable[[RequestFacts], Key],
     window: Window,
     now: dt.datetime,
-) -> dict[Hashable, Figures]:
+) -> dict[Key, Figures]:
     """`figures` for each group of requests sharing `key` (a service, a ward)."""
-    groups: dict[Hashable, list[RequestFacts]] = defaultdict(list)
+    groups: dict[Key, list[RequestFacts]] = defaultdict(list)
     for fact in facts:
         groups[key(fact)].append(fact)
     return {name: figures(group, window, now) for name, group in groups.items()}
