@@ -40,6 +40,10 @@ def geocoder(settings):
         server.stop()
 
 
+# How long the slow server takes to answer: far above the 0.3 s timeout.
+SLOW_SERVER_SECONDS = 5.0
+
+
 def stored(number: str) -> ServiceRequest:
     return ServiceRequest.objects.get(tracking_number=number)
 
@@ -64,7 +68,7 @@ def test_the_servers_reverse_names_a_point(client, chicago, api_key, geocoder):
 @pytest.mark.parametrize(
     "options",
     [
-        pytest.param({"delay": 1.5, "timeout": 0.3}, id="slower-than-the-timeout"),
+        pytest.param({"delay": SLOW_SERVER_SECONDS, "timeout": 0.3}, id="slower-than-the-timeout"),
         pytest.param({"behaviour": "error"}, id="http-500"),
         pytest.param({"behaviour": "garbage"}, id="not-json"),
         pytest.param({}, id="finds-nothing"),
@@ -81,7 +85,10 @@ def test_the_built_in_geocoder_answers_when_the_server_does_not(
     geocoder(**options)
     began = time.monotonic()
     number = file_vehicle(client, api_key, lat=None, long=None, address_string=TYPED)
-    assert time.monotonic() - began < 1.4, "the timeout bounds the wait"
+    if "delay" in options:
+        # Filed before the slow server would have answered: the timeout, not the server,
+        # ended the wait (generous, so a loaded machine's slowness cannot fail it).
+        assert time.monotonic() - began < SLOW_SERVER_SECONDS - 1, "the timeout bounds the wait"
     request = stored(number)
     assert request.ward_id == 43
     assert metres_between(request.lat, request.long, *FULLERTON) < 150
