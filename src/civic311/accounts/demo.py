@@ -47,6 +47,9 @@ def create_demo_staff() -> dict[str, tuple[str, str]]:
             role=role,
             first_name=first,
             last_name=last,
+            # An address at the reserved example.org, so a demo supervisor's daily overdue
+            # reminder shows up in var/mail like every other email.
+            email=f"{username}@example.org",
             ward=ward,
             departments=[departments[c] for c in codes],
         )
