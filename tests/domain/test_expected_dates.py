@@ -204,3 +204,18 @@ def test_the_email_worker_refreshes_the_figures_when_they_are_a_day_old(pothole)
     call_command("worker", "--once", stdout=io.StringIO())
     assert Refresh.objects.get(pk="close_times").finished_at == finished, "not again the same day"
     assert days_promised(file_pothole(pothole)) == 4
+
+
+def test_moving_a_request_to_another_ward_takes_that_wards_history(pothole):
+    closed_requests(pothole, ward=WARD_42, days=[3.0] * 20)
+    closed_requests(pothole, ward=WARD_44, days=[12.0] * 20)
+    refresh()
+    request = file_pothole(pothole)
+    assert days_promised(request) == 3
+    moved = services.correct_location(
+        request, lat=WRIGLEY_FIELD[0], long=WRIGLEY_FIELD[1], address="", actor=None
+    )
+    moved.refresh_from_db()
+    assert moved.ward_id == WARD_44
+    assert days_promised(moved) == 12, "from the filing time, by ward 44's history"
+    assert moved.expected_basis["ward"] == WARD_44

@@ -57,6 +57,8 @@ def test_the_requester_gets_a_receipt_with_the_number_and_the_tracker_link(potho
     assert "Thank you" in text and "Ana" in text
     assert f"Tracking number: {number}" in text
     assert "Handled by: Transportation" in text and "What happens next" in text
+    # Where the date comes from, as the tracker says it (no history yet: the target).
+    assert "This is the city's target for Pothole in Street requests: 7 days." in text
     assert f"{settings.BASE_URL}/requests/{number}" in text
     assert f'href="{settings.BASE_URL}/requests/{number}?from=email"' in html_of(receipt)
     assert receipt["List-Unsubscribe"].startswith(

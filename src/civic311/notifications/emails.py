@@ -29,6 +29,7 @@ from civic311.notifications.models import CONFIRMATION_DAYS, Subscription
 from civic311.service_requests import progress, timeline, workflow
 from civic311.service_requests.models import RequestEvent, ServiceRequest
 from civic311.service_requests.selectors import public_events
+from civic311.stats import selectors as stats_selectors
 from civic311.status_checks import channels as check_channels
 
 Event = RequestEvent.Type
@@ -123,6 +124,7 @@ def receipt(
         context = _context(request, subscription)
         context["first_name"] = first_name
         context["expected"] = request.expected_datetime
+        context["expected_note"] = stats_selectors.expected_note(request)
         context["added"] = added
         context["report_count"] = request.report_count
         # An address nobody has confirmed gets the link to start the updates (ADR 0015).

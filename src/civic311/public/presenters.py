@@ -18,7 +18,7 @@ from civic311.notifications.services import SUBSCRIBE_AFTER_CLOSING
 from civic311.public.selectors import TrackerData
 from civic311.service_requests import progress, timeline, workflow
 from civic311.service_requests.models import RequestEvent, ServiceRequest
-from civic311.stats.expected import Basis, Source, explain
+from civic311.stats import selectors as stats_selectors
 
 
 @dataclass(frozen=True)
@@ -87,21 +87,8 @@ def tracker_context(data: TrackerData) -> dict:
         "parent": parent if parent is not None and not parent.is_test else None,
         "ward": request.ward,
         "takes_followers": takes_followers(request),
-        "expected_note": expected_note(request),
+        "expected_note": stats_selectors.expected_note(request),
     }
-
-
-def expected_note(request: ServiceRequest) -> str:
-    """Where the request's expected date came from, in the page's language ("" if it has none):
-    its ward's or the city's history of the service, or the catalogue target."""
-    if request.expected_datetime is None:
-        return ""
-    basis = Basis.from_json(request.expected_basis)
-    if basis is None:  # filed before the basis was kept: the date was the catalogue target
-        if request.service.target_days is None:
-            return ""
-        basis = Basis(source=Source.TARGET, days=request.service.target_days)
-    return explain(basis, localized(request.service, "name"))
 
 
 def takes_followers(request: ServiceRequest) -> bool:

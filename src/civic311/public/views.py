@@ -39,6 +39,7 @@ from civic311.service_requests.selectors import (
     get_by_tracking_number,
     resolve_number,
 )
+from civic311.stats import selectors as stats_selectors
 from civic311.status_checks import channels as check_channels
 from civic311.status_checks import selectors as status_check_selectors
 from civic311.status_checks import services as status_checks
@@ -334,7 +335,7 @@ def report_done(request: HttpRequest, token: str) -> HttpResponse:
     context = {
         "sr": data.request,
         "awaiting_confirmation": awaiting,
-        "expected_note": presenters.expected_note(data.request),
+        "expected_note": stats_selectors.expected_note(data.request),
     }
     return render(request, "public/report_done.html", context)
 

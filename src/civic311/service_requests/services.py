@@ -780,8 +780,15 @@ def correct_location(
         ):
             raise InvalidTransition(f"The request is already at {after}.")
         details = {"from": _place_details(locked), "precision": str(located.precision)}
+        ward_before = locked.ward_id
         _move_to(locked, located)
         details["to"] = _place_details(locked)
+        if locked.is_open and locked.ward_id != ward_before:
+            # Another ward's history sets the date, still counted from when it was filed.
+            for field, value in _expected(
+                locked.service, locked.ward_id, locked.requested_datetime
+            ).items():
+                setattr(locked, field, value)
         # Internal: a resident sees the new address, never the back office's correction.
         _append(
             locked,

@@ -5,9 +5,10 @@ from __future__ import annotations
 from django.db.models import Exists, OuterRef, Q
 
 from civic311.catalog.models import Service
+from civic311.catalog.translation import localized
 from civic311.service_requests import workflow
 from civic311.service_requests.models import RequestEvent, ServiceRequest
-from civic311.stats.expected import Basis, CloseTimes, choose
+from civic311.stats.expected import Basis, CloseTimes, Source, choose, explain
 from civic311.stats.models import CloseTime, Refresh
 from civic311.stats.performance import RequestFacts, Window
 
@@ -67,3 +68,16 @@ def performance_facts(
         "service__target_days",
     )
     return [RequestFacts(*row) for row in values.order_by().iterator(chunk_size=5000)]
+
+
+def expected_note(request: ServiceRequest) -> str:
+    """Where the request's expected date came from, in the page's language ("" if it has none):
+    its ward's or the city's history of the service, or the catalogue target."""
+    if request.expected_datetime is None:
+        return ""
+    basis = Basis.from_json(request.expected_basis)
+    if basis is None:  # filed before the basis was kept: the date was the catalogue target
+        if request.service.target_days is None:
+            return ""
+        basis = Basis(source=Source.TARGET, days=request.service.target_days)
+    return explain(basis, localized(request.service, "name"))
