@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 
 from civic311.accounts.models import Role, StaffProfile
@@ -28,8 +30,31 @@ def give_role(
             user=user, defaults={"role": role, "ward_id": ward}
         )
         profile.departments.set(departments)
+        _admin_rights(user, role)
     forget_scope(user)
     return profile
+
+
+# What a supervisor may manage in the admin, and nothing else there.
+SUPERVISOR_ADMIN_MODELS = [("staff", "responsetemplate")]
+
+
+def _admin_rights(user, role: str) -> None:
+    """Supervisors get the admin for response templates; other roles lose those rights (an
+    administrator's own admin access, given in the admin, is left alone)."""
+    rights = Permission.objects.filter(
+        content_type__in=[
+            ContentType.objects.get_by_natural_key(app, model)
+            for app, model in SUPERVISOR_ADMIN_MODELS
+        ]
+    )
+    if role != Role.SUPERVISOR:
+        user.user_permissions.remove(*rights)
+        return
+    user.user_permissions.add(*rights)
+    if not user.is_staff:
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])
 
 
 def create_staff_user(

@@ -226,7 +226,11 @@ def describe(request: ServiceRequest, event: RequestEvent, names: Mapping[str, s
     `names` maps stored department names to the email's language.
     """
     headline = timeline.headline(event, names)
-    note = event.description.strip()
+    note = timeline.public_words(event)
+    if note == event.description and event.details.get("email_text"):
+        # A response template's own (English) words for the email replace the public note.
+        note = event.details["email_text"]
+    note = note.strip()
     words = {
         "to": event.to_value,
         "from": event.from_value,

@@ -70,7 +70,7 @@ class RequestUpdatesFeed(Feed):
         return entry.headline
 
     def item_description(self, entry: FeedEntry) -> str:
-        return entry.event.description or entry.headline
+        return timeline.public_words(entry.event) or entry.headline
 
     def item_link(self, entry: FeedEntry) -> str:
         number = entry.event.request.tracking_number

@@ -258,6 +258,7 @@ def change_status(
     public_note: str = "",
     internal_note: str = "",
     photos: Sequence[ProcessedPhoto] = (),
+    wording: Wording | None = None,
 ) -> ServiceRequest:
     """Move a request to another detailed status, with optional notes and crew photos."""
     with transaction.atomic():
@@ -278,6 +279,7 @@ def change_status(
             description=public_note,
             from_value=old,
             to_value=status,
+            details=_wording_details(public_note, wording),
         )
         save_photos(request=locked, photos=photos, kind="crew", actor=actor, event=changed)
         if internal_note:
@@ -324,6 +326,7 @@ def transfer(
     reason: str,
     actor: User | None,
     to_service: Service | None = None,
+    wording: Wording | None = None,
 ) -> ServiceRequest:
     """Hand a request to another department (and maybe service); its tracking number stays."""
     reason = reason.strip()
@@ -362,6 +365,7 @@ def transfer(
                 "to_department": to_department.code,
                 "from_service": old_service.service_code,
                 "to_service": new_service.service_code,
+                **_wording_details(reason, wording),
             },
         )
         _save(locked)
@@ -703,6 +707,22 @@ def _english(label: object) -> str:
     """A label in English whatever language the caller's page speaks: summaries are the API's."""
     with translation.override("en"):
         return str(label)
+
+
+@dataclass(frozen=True)
+class Wording:
+    """Words a response template adds to a public note: Spanish, and the email's own text."""
+
+    spanish: str = ""
+    email: str = ""
+
+
+def _wording_details(note: str, wording: Wording | None) -> dict[str, str]:
+    """What the event keeps of a template's extra words (nothing when there is no note)."""
+    if wording is None or not note.strip():
+        return {}
+    kept = {"description_es": wording.spanish.strip(), "email_text": wording.email.strip()}
+    return {key: value for key, value in kept.items() if value}
 
 
 def _append(

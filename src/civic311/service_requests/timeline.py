@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from civic311.service_requests.models import Channel, RequestEvent
@@ -99,12 +100,19 @@ def headline(event: RequestEvent, department_names: Mapping[str, str] | None = N
     return str(event.summary)
 
 
+def public_words(event: RequestEvent) -> str:
+    """The event's public note in the reader's language: the Spanish words a response template
+    gave, for Spanish readers, else the note as written."""
+    translated = event.details.get(f"description_{translation.get_language()}", "")
+    return translated or event.description
+
+
 def entry(event: RequestEvent, department_names: Mapping[str, str] | None = None) -> TimelineEntry:
     """A public event as the tracker and emails show it (headline, then the public detail)."""
     return TimelineEntry(
         when=event.created_at,
         headline=headline(event, department_names),
-        detail=event.description,
+        detail=public_words(event),
         type=event.type,
     )
 

@@ -221,6 +221,18 @@ class StatusForm(ReadableForm):
         label="Public note",
         help_text="Shown on the tracker and emailed to subscribers.",
     )
+    public_note_es = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="Public note in Spanish",
+        help_text="Shown to Spanish readers instead; a template fills it.",
+    )
+    email_text = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="Email text (optional)",
+        help_text="Said in the update email instead of the public note.",
+    )
     internal_note = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -266,6 +278,30 @@ class TransferForm(ReadableForm):
         widget=forms.Textarea(attrs={"rows": 2}),
         label="Reason (shown to the public)",
     )
+    reason_es = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="Reason in Spanish",
+        help_text="Shown to Spanish readers instead; a template fills it.",
+    )
+    email_text = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="Email text (optional)",
+        help_text="Said in the update email instead of the reason.",
+    )
+
+
+class TemplateChoiceForm(ReadableForm):
+    """Pick a response template to fill a form with (GET: the page comes back filled)."""
+
+    template = forms.TypedChoiceField(label="Response template", coerce=int, empty_value=None)
+
+    def __init__(self, *args, templates=(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["template"].choices = [("", "Choose a template…")] + [
+            (t.pk, t.title) for t in templates
+        ]
 
 
 class DuplicateForm(ReadableForm):

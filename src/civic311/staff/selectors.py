@@ -21,6 +21,7 @@ from civic311.geo.distance import box_around, metres_between
 from civic311.service_requests import selectors as request_selectors
 from civic311.service_requests import workflow
 from civic311.service_requests.models import RepeatReport, ServiceRequest
+from civic311.staff.models import ResponseTemplate
 
 PAGE_SIZE = 50
 NEARBY_METRES = 150
@@ -237,3 +238,19 @@ def phone_spellings(typed: str) -> list[str]:
         spellings |= {f"{a}-{b}-{c}", f"({a}) {b}-{c}", f"{a}.{b}.{c}", f"{a} {b} {c}"}
         spellings |= {f"+1{digits}", f"1-{a}-{b}-{c}", f"+1 {a}-{b}-{c}"}
     return sorted(s for s in spellings if s)
+
+
+# --- response templates ---------------------------------------------------------
+
+
+def response_templates(request: ServiceRequest, use: str) -> list[ResponseTemplate]:
+    """The active templates that fit this request: its service or any, and for status changes
+    a status it may move to (or any)."""
+    fitting = ResponseTemplate.objects.filter(active=True, use=use).filter(
+        Q(service__isnull=True) | Q(service_id=request.service_id)
+    )
+    if use == ResponseTemplate.Use.STATUS:
+        fitting = fitting.filter(
+            Q(status="") | Q(status__in=workflow.allowed_changes(request.status))
+        )
+    return list(fitting)

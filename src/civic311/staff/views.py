@@ -33,6 +33,7 @@ from civic311.service_requests.models import Channel, ServiceRequest
 from civic311.staff import forms, history, lockout, placing, selectors
 from civic311.staff import services as staff_services
 from civic311.staff.answers import answers_in_words
+from civic311.staff.models import ResponseTemplate
 from civic311.status_checks import channels as check_channels
 from civic311.status_checks import selectors as status_check_selectors
 
@@ -385,7 +386,45 @@ def _bulk_messages(request, result: bulk.BulkResult) -> None:
 def request_detail(request: HttpRequest, number: str) -> HttpResponse:
     """Everything about one request, and what this staff member may do to it."""
     sr = _visible_request(request, number)
-    return render(request, "staff/request.html", _detail_context(request, sr))
+    filled = _filled_from_template(request, sr)
+    return render(request, "staff/request.html", _detail_context(request, sr, **filled))
+
+
+def _filled_from_template(request: HttpRequest, sr: ServiceRequest) -> dict:
+    """The pickers of response templates, and the form the picked one (?template=ID) fills."""
+    status_templates = selectors.response_templates(sr, ResponseTemplate.Use.STATUS)
+    transfer_templates = selectors.response_templates(sr, ResponseTemplate.Use.TRANSFER)
+    picked = request.GET.get("template", "")
+    shown: dict = {
+        "status_templates": forms.TemplateChoiceForm(
+            templates=status_templates, initial={"template": picked}, auto_id="status_tpl_%s"
+        ),
+        "transfer_templates": forms.TemplateChoiceForm(
+            templates=transfer_templates, initial={"template": picked}, auto_id="transfer_tpl_%s"
+        ),
+    }
+    fits = {str(t.pk): t for t in (*status_templates, *transfer_templates)}
+    template = fits.get(picked)
+    if template is None:
+        return shown
+    if template.use == ResponseTemplate.Use.STATUS:
+        initial = {
+            "status": template.status,
+            "public_note": template.public_text,
+            "public_note_es": template.public_text_es,
+            "email_text": template.email_text,
+        }
+        shown["status_form"] = forms.StatusForm(
+            current=sr.status, auto_id="status_%s", initial=initial
+        )
+    else:
+        initial = {
+            "reason": template.public_text,
+            "reason_es": template.public_text_es,
+            "email_text": template.email_text,
+        }
+        shown["transfer_form"] = forms.TransferForm(auto_id="transfer_%s", initial=initial)
+    return shown
 
 
 def _detail_context(request: HttpRequest, sr: ServiceRequest, **forms_shown) -> dict:
@@ -491,6 +530,7 @@ def change_status(request: HttpRequest, number: str) -> HttpResponse:
             public_note=d["public_note"].strip(),
             internal_note=d["internal_note"].strip(),
             photos=photos,
+            wording=services.Wording(spanish=d["public_note_es"], email=d["email_text"]),
         )
 
     return _act(request, sr, form, run, "Status changed.")
@@ -525,6 +565,7 @@ def transfer(request: HttpRequest, number: str) -> HttpResponse:
             to_service=d["service"],
             reason=d["reason"],
             actor=request.user,
+            wording=services.Wording(spanish=d["reason_es"], email=d["email_text"]),
         ),
         "Transferred.",
     )
