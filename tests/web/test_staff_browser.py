@@ -213,3 +213,34 @@ def test_no_login_no_back_office(page, chicago):
     assert get_user_model().objects.count() == 0
     assert Department.objects.filter(code="cdot").exists()
     assert Service.objects.exists()
+
+
+def test_staff_pick_a_response_template_edit_it_and_send(page, pothole):
+    from civic311.staff.models import ResponseTemplate
+
+    ResponseTemplate.objects.create(
+        title="Pothole filled",
+        status="fixed",
+        service=pothole,
+        public_text="Our crew filled the pothole today.",
+        public_text_es="Nuestro equipo rellenó el bache hoy.",
+    )
+    request = file(pothole)
+    make_staff("crew", "department", departments=("cdot",))
+    log_in(page, "crew")
+    page.goto(f"{page.base}/staff/requests/{request.tracking_number}/")
+    page.get_by_label("Response template").first.select_option(label="Pothole filled")
+    page.get_by_role("button", name="Use template").first.click()
+    note = page.get_by_label("Public note", exact=True)
+    expect(note).to_have_value("Our crew filled the pothole today.")
+    expect(page.get_by_label("New status")).to_have_value("fixed")
+    note.fill("Our crew filled the pothole today, and the one beside it.")
+    problems = serious_axe_violations(page)
+    assert not problems, [(p["id"], [n["target"] for n in p["nodes"]]) for p in problems]
+    page.get_by_role("button", name="Change status").click()
+    page.goto(f"{page.base}/requests/{request.tracking_number}")
+    expect(
+        page.get_by_text("Our crew filled the pothole today, and the one beside it.")
+    ).to_be_visible()
+    page.goto(f"{page.base}/es/requests/{request.tracking_number}")
+    expect(page.get_by_text("Nuestro equipo rellenó el bache hoy.")).to_be_visible()
