@@ -280,8 +280,9 @@ def department_queue(request: HttpRequest, code: str) -> HttpResponse:
     """A department's requests."""
     department = get_object_or_404(Department, code=code)
     authorize(request.user, Action.QUEUE, department=department.pk)
-    staff = list(assignable_staff(department.pk))
-    return _queue(request, selectors.QueueFilter(department=department.pk), staff, department)
+    base = selectors.QueueFilter(department=department.pk)
+    staff = _with_assignees(list(assignable_staff(department.pk)), base)
+    return _queue(request, base, staff, department)
 
 
 @staff_only
@@ -290,7 +291,15 @@ def ward_queue(request: HttpRequest, number: int) -> HttpResponse:
     """Everything filed in one ward, whichever department has it."""
     ward = get_object_or_404(Ward, number=number)
     authorize(request.user, Action.QUEUE, ward=ward.number)
-    return _queue(request, selectors.QueueFilter(ward=ward.number), [], ward)
+    base = selectors.QueueFilter(ward=ward.number)
+    return _queue(request, base, _with_assignees([], base), ward)
+
+
+def _with_assignees(staff: list, base: selectors.QueueFilter) -> list:
+    """The queue's assignable staff and whoever has its open requests now (the dashboard
+    links to each one's load, even someone who has since left the department)."""
+    known = {user.pk for user in staff}
+    return staff + [user for user in selectors.assignees(base) if user.pk not in known]
 
 
 def _queue(request, base: selectors.QueueFilter, staff: list, owner) -> HttpResponse:
@@ -306,6 +315,11 @@ def _queue(request, base: selectors.QueueFilter, staff: list, owner) -> HttpResp
         overdue=bool(chosen.get("overdue")),
         assigned=chosen.get("assigned") or "",
         sort=chosen.get("sort") or "newest",
+        filed_on=chosen.get("filed_on"),
+        closed_on=chosen.get("closed_on"),
+        closed_since=chosen.get("closed_since"),
+        moved=chosen.get("moved") or "",
+        since=chosen.get("since"),
     )
     result = selectors.queue(queue_filter, page_number=request.GET.get("page", 1))
     query = request.GET.copy()
@@ -324,8 +338,36 @@ def _queue(request, base: selectors.QueueFilter, staff: list, owner) -> HttpResp
             "can_assign": base.department is not None
             and may(request.user, Action.ASSIGN, department=base.department),
             "query": query.urlencode(),
+            "dashboard_fields": [
+                filter_form[name]
+                for name in forms.QueueFilterForm.DASHBOARD_FIELDS
+                if chosen.get(name)
+            ],
+            "dashboard_filter": _dashboard_words(queue_filter),
         },
     )
+
+
+def _dashboard_words(chosen: selectors.QueueFilter) -> str:
+    """What a dashboard link narrowed the queue to, in words ("" when nothing)."""
+    words = []
+    if chosen.filed_on:
+        words.append(f"filed on {chosen.filed_on:%b %-d, %Y}")
+    if chosen.closed_on:
+        words.append(f"closed on {chosen.closed_on:%b %-d, %Y}")
+    if chosen.closed_since:
+        words.append(f"closed since {chosen.closed_since:%b %-d, %Y}")
+    if chosen.moved and chosen.since:
+        since = f"{chosen.since:%b %-d, %Y}"
+        words.append(
+            {
+                "in": f"transferred in since {since}",
+                "out": f"transferred out since {since} (wherever they are now)",
+                "any": f"transferred since {since}",
+                "through": f"with time here since {since} (including those transferred out)",
+            }[chosen.moved]
+        )
+    return "; ".join(words)
 
 
 @staff_only
