@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST, require_safe
 from civic311.accounts.permissions import Action
 from civic311.accounts.selectors import assignable_staff, authorize, may, scope_of
 from civic311.catalog.models import Department, Service
+from civic311.core import clock
 from civic311.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from civic311.geo import services as places
 from civic311.geo.models import Ward
@@ -30,6 +31,7 @@ from civic311.media.services import prepare_photos
 from civic311.service_requests import bulk, services
 from civic311.service_requests import selectors as request_selectors
 from civic311.service_requests.models import Channel, ServiceRequest
+from civic311.staff import dashboard as dashboards
 from civic311.staff import forms, history, lockout, placing, selectors
 from civic311.staff import services as staff_services
 from civic311.staff.answers import answers_in_words
@@ -107,6 +109,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "wards": wards,
             "can_file": may(request.user, Action.FILE),
             "can_see_calls": may(request.user, Action.SEE_STATUS_CALLS),
+            "can_see_dashboard": may(request.user, Action.SEE_DASHBOARD),
         },
     )
 
@@ -668,5 +671,31 @@ def status_calls(request: HttpRequest) -> HttpResponse:
             "weeks": status_check_selectors.weekly(weeks=12),
             "days": status_check_selectors.daily(days=30),
             "channels": [(code, check_channels.LABELS[code]) for code in check_channels.ALL],
+        },
+    )
+
+
+# --- the supervisors' dashboard ---------------------------------------------
+
+
+@staff_only
+@require_safe
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """Each of the supervisor's departments (or the ward office's ward) at a glance; every
+    number links to the queue that lists its requests."""
+    authorize(request.user, Action.SEE_DASHBOARD)
+    scope = scope_of(request.user)
+    departments = Department.objects.order_by("name")
+    if scope.role != "administrator":
+        departments = departments.filter(pk__in=scope.departments)
+    wards = [scope.ward] if scope.role == "ward_office" and scope.ward else []
+    now = clock.now()
+    return render(
+        request,
+        "staff/dashboard.html",
+        {
+            "panels": dashboards.panels_for(departments=list(departments), wards=wards, now=now),
+            "days": dashboards.DAYS,
+            "as_of": now,
         },
     )

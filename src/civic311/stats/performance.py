@@ -131,8 +131,8 @@ def figures(facts: Iterable[RequestFacts], window: Window, now: dt.datetime) -> 
             transferred += fact.transferred
         if fact.closed in window:
             closed += 1
-            if fact.status in COMPLETED_STATUSES and fact.closed is not None:
-                took = (fact.closed - fact.requested) / DAY
+            took = _completed_in(fact)
+            if took is not None:
                 days.append(took)
                 if fact.target_days:
                     with_target += 1
@@ -153,6 +153,25 @@ def figures(facts: Iterable[RequestFacts], window: Window, now: dt.datetime) -> 
         duplicate_share=_share(duplicates, opened),
         transferred_share=_share(transferred, opened),
     )
+
+
+def within_target_counts(facts: Iterable[RequestFacts], window: Window) -> tuple[int, int]:
+    """The counts behind `Figures.within_target`: (closed within target, completed in the
+    window with a target)."""
+    within = with_target = 0
+    for fact in facts:
+        took = _completed_in(fact) if fact.closed in window else None
+        if took is not None and fact.target_days:
+            with_target += 1
+            within += took <= fact.target_days
+    return within, with_target
+
+
+def _completed_in(fact: RequestFacts) -> float | None:
+    """Days from filing to closing of a request the city finished, else None."""
+    if fact.status in COMPLETED_STATUSES and fact.closed is not None:
+        return (fact.closed - fact.requested) / DAY
+    return None
 
 
 def figures_by[Key: Hashable](
