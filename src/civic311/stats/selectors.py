@@ -175,9 +175,8 @@ def time_with(
         moved_in = moved_requests(direction="in", since=since, department=department).count()
         moved_out = moved_requests(direction="out", since=since, department=department).count()
     else:
-        moved_in = moved_out = (
-            moved_requests(direction="any", since=since).filter(ward_id=ward).count()
-        )
+        in_ward = moved_requests(direction="any", since=since).filter(ward_id=ward or 0)
+        moved_in = moved_out = in_ward.count()
     return TimeWith(
         requests=len(spent),
         median_days=median(spent),
