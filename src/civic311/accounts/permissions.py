@@ -30,14 +30,15 @@ class Action(StrEnum):
     BE_ASSIGNED = "be_assigned"
     CORRECT_LOCATION = "correct_location"  # move a request's point (internal, ward may change)
     SEE_STATUS_CALLS = "see_status_calls"
+    SEE_DASHBOARD = "see_dashboard"  # the figures of one's own departments or ward
 
 
 # Actions that need no particular request.
 _ANYWHERE = {
     "operator": {Action.FILE, Action.ADD_REPORT, Action.LOOKUP, Action.VIEW},
-    "ward_office": {Action.FILE, Action.ADD_REPORT, Action.LOOKUP},
+    "ward_office": {Action.FILE, Action.ADD_REPORT, Action.LOOKUP, Action.SEE_DASHBOARD},
     "department": {Action.VIEW, Action.LOOKUP},
-    "supervisor": {Action.VIEW, Action.LOOKUP, Action.SEE_STATUS_CALLS},
+    "supervisor": {Action.VIEW, Action.LOOKUP, Action.SEE_STATUS_CALLS, Action.SEE_DASHBOARD},
 }
 # Actions on a request inside the staff member's own ward or departments.
 _IN_SCOPE = {
@@ -140,5 +141,6 @@ def _words(action: str) -> str:
         Action.BE_ASSIGNED: "be assigned",
         Action.CORRECT_LOCATION: "correct the location of",
         Action.SEE_STATUS_CALLS: "see status-call counts",
+        Action.SEE_DASHBOARD: "see the supervisors' dashboard",
     }
     return words.get(action, action)

@@ -144,8 +144,11 @@ def legend_of(values: Mapping[int, float | None]) -> list[Shade]:
     return shades_for([v for v in values.values() if v is not None])
 
 
-def opened_and_closed(periods: Sequence[Period], *, title: str, describe: str) -> SafeString:
-    """Side-by-side bars of requests opened and closed in each period, with a y scale."""
+def opened_and_closed(
+    periods: Sequence[Period], *, title: str, describe: str, ids: str = "bars"
+) -> SafeString:
+    """Side-by-side bars of requests opened and closed in each period, with a y scale;
+    `ids` prefixes the title's and description's ids (several charts on one page)."""
     width, height, left, bottom, top = 640.0, 260.0, 44.0, 36.0, 12.0
     highest = max([p.opened for p in periods] + [p.closed for p in periods] + [1])
     step = _nice_step(highest)
@@ -183,8 +186,8 @@ def opened_and_closed(periods: Sequence[Period], *, title: str, describe: str) -
             )
     svg = (
         f'<svg class="chart bars" viewBox="0 0 {width:.0f} {height:.0f}" role="img" '
-        f'aria-labelledby="bars-title bars-desc" xmlns="http://www.w3.org/2000/svg">'
-        f'<title id="bars-title">{escape(title)}</title><desc id="bars-desc">'
+        f'aria-labelledby="{ids}-title {ids}-desc" xmlns="http://www.w3.org/2000/svg">'
+        f'<title id="{ids}-title">{escape(title)}</title><desc id="{ids}-desc">'
         f"{escape(describe)}</desc>{''.join(parts)}</svg>"
     )
     return mark_safe(svg)  # every text in it went through escape()

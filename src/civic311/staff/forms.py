@@ -184,6 +184,17 @@ class QueueFilterForm(ReadableForm):
     overdue = forms.BooleanField(required=False, label="Overdue only")
     assigned = forms.ChoiceField(required=False, choices=[("", "Anyone or no one")])
     sort = forms.ChoiceField(choices=SORT, required=False, initial="newest")
+    # Set by the dashboard's links (city days); kept as hidden fields when filtering again.
+    filed_on = forms.DateField(required=False, widget=forms.HiddenInput)
+    closed_on = forms.DateField(required=False, widget=forms.HiddenInput)
+    closed_since = forms.DateField(required=False, widget=forms.HiddenInput)
+    moved = forms.ChoiceField(
+        required=False,
+        widget=forms.HiddenInput,
+        choices=[("", ""), ("in", "in"), ("out", "out"), ("any", "any"), ("through", "through")],
+    )
+    since = forms.DateField(required=False, widget=forms.HiddenInput)
+    DASHBOARD_FIELDS = ("filed_on", "closed_on", "closed_since", "moved", "since")
 
     def __init__(self, *args, staff=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import zoneinfo
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, F, Q, QuerySet
 
+from civic311.catalog.models import Department
 from civic311.core import clock
 from civic311.core.errors import NotFound
 from civic311.geo.addresses import address_key
@@ -22,6 +26,7 @@ from civic311.service_requests import selectors as request_selectors
 from civic311.service_requests import workflow
 from civic311.service_requests.models import RepeatReport, ServiceRequest
 from civic311.staff.models import ResponseTemplate
+from civic311.stats import selectors as stats
 
 PAGE_SIZE = 50
 NEARBY_METRES = 150
@@ -50,6 +55,14 @@ class QueueFilter:
     overdue: bool = False
     assigned: str = ""  # "", "none", or a user id
     sort: str = "newest"
+    # Days are the city's calendar days (the dashboard's links use these).
+    filed_on: dt.date | None = None
+    closed_on: dt.date | None = None
+    closed_since: dt.date | None = None
+    # Transfers from `since` on: "in" or "out" of the department, "any" in the ward, or
+    # "through": every request with time in the department (or ward) from `since` on.
+    moved: str = ""
+    since: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -74,7 +87,7 @@ def queue(filter: QueueFilter, *, page_number: int | str = 1) -> Queue:
     """A page of a department's or a ward's requests, filtered and sorted, with counts."""
     if filter.department is None and filter.ward is None:
         raise ValueError("a queue is a department's or a ward's")
-    rows = _filtered(_scoped(filter), filter).select_related(
+    rows = _filtered(_rows(filter), filter).select_related(
         "service", "department", "ward", "assigned_to"
     )
     rows = rows.order_by(*SORTS.get(filter.sort, SORTS["newest"]))
@@ -103,6 +116,41 @@ def is_overdue(request: ServiceRequest, now: dt.datetime | None = None) -> bool:
     return bool(request.is_open and request.expected_datetime and request.expected_datetime < now)
 
 
+def assignees(filter: QueueFilter) -> QuerySet:
+    """Staff who have open requests of the queue's department or ward assigned to them."""
+    open_ones = _scoped(filter).filter(status__in=workflow.OPEN_STATUSES)
+    return (
+        get_user_model()
+        .objects.filter(pk__in=open_ones.values("assigned_to_id"))
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+def city_day_start(day: dt.date) -> dt.datetime:
+    """Midnight at the start of `day` in the city's time."""
+    return dt.datetime.combine(
+        day, dt.time(), tzinfo=zoneinfo.ZoneInfo(settings.CIVIC311.time_zone)
+    )
+
+
+def _rows(filter: QueueFilter) -> QuerySet[ServiceRequest]:
+    """The queue's own requests; with a transfer filter, the requests it names, which may have
+    left the department since (staff may see any request; only the ward's, for a ward)."""
+    if not filter.moved or filter.since is None:
+        return _scoped(filter)
+    since = city_day_start(filter.since)
+    department = (
+        Department.objects.get(pk=filter.department) if filter.department is not None else None
+    )
+    if filter.moved == "through":
+        return stats.passed_through(since=since, department=department, ward=filter.ward)
+    if department is not None and filter.moved in {"in", "out"}:
+        return stats.moved_requests(direction=filter.moved, since=since, department=department)
+    if filter.ward is not None and filter.moved == "any":
+        return stats.moved_requests(direction="any", since=since).filter(ward_id=filter.ward)
+    return _scoped(filter)
+
+
 def _scoped(filter: QueueFilter) -> QuerySet[ServiceRequest]:
     requests = ServiceRequest.city.all()
     if filter.department is not None:
@@ -128,6 +176,16 @@ def _filtered(requests: QuerySet[ServiceRequest], filter: QueueFilter) -> QueryS
         )
     if filter.overdue:
         requests = requests.filter(status__in=workflow.OPEN_STATUSES, expected_datetime__lt=now)
+    for field, day in (
+        ("requested_datetime", filter.filed_on),
+        ("closed_datetime", filter.closed_on),
+    ):
+        if day is not None:
+            start = city_day_start(day)
+            end = city_day_start(day + dt.timedelta(days=1))
+            requests = requests.filter(**{f"{field}__gte": start, f"{field}__lt": end})
+    if filter.closed_since is not None:
+        requests = requests.filter(closed_datetime__gte=city_day_start(filter.closed_since))
     if filter.assigned == "none":
         requests = requests.filter(assigned_to__isnull=True)
     elif filter.assigned.isdigit():

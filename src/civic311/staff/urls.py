@@ -31,4 +31,5 @@ urlpatterns = [
     path("requests/<str:number>/assign/", views.assign, name="request-assign"),
     path("requests/<str:number>/location/", views.correct_location, name="request-location"),
     path("status-calls/", views.status_calls, name="status-calls"),
+    path("dashboard/", views.dashboard, name="dashboard"),
 ]

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST, require_safe
 from civic311.accounts.permissions import Action
 from civic311.accounts.selectors import assignable_staff, authorize, may, scope_of
 from civic311.catalog.models import Department, Service
+from civic311.core import clock
 from civic311.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from civic311.geo import services as places
 from civic311.geo.models import Ward
@@ -30,6 +31,7 @@ from civic311.media.services import prepare_photos
 from civic311.service_requests import bulk, services
 from civic311.service_requests import selectors as request_selectors
 from civic311.service_requests.models import Channel, ServiceRequest
+from civic311.staff import dashboard as dashboards
 from civic311.staff import forms, history, lockout, placing, selectors
 from civic311.staff import services as staff_services
 from civic311.staff.answers import answers_in_words
@@ -108,6 +110,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "wards": wards,
             "can_file": may(request.user, Action.FILE),
             "can_see_calls": may(request.user, Action.SEE_STATUS_CALLS),
+            "can_see_dashboard": may(request.user, Action.SEE_DASHBOARD),
         },
     )
 
@@ -281,8 +284,9 @@ def department_queue(request: HttpRequest, code: str) -> HttpResponse:
     """A department's requests."""
     department = get_object_or_404(Department, code=code)
     authorize(request.user, Action.QUEUE, department=department.pk)
-    staff = list(assignable_staff(department.pk))
-    return _queue(request, selectors.QueueFilter(department=department.pk), staff, department)
+    base = selectors.QueueFilter(department=department.pk)
+    staff = _with_assignees(list(assignable_staff(department.pk)), base)
+    return _queue(request, base, staff, department)
 
 
 @staff_only
@@ -291,7 +295,15 @@ def ward_queue(request: HttpRequest, number: int) -> HttpResponse:
     """Everything filed in one ward, whichever department has it."""
     ward = get_object_or_404(Ward, number=number)
     authorize(request.user, Action.QUEUE, ward=ward.number)
-    return _queue(request, selectors.QueueFilter(ward=ward.number), [], ward)
+    base = selectors.QueueFilter(ward=ward.number)
+    return _queue(request, base, _with_assignees([], base), ward)
+
+
+def _with_assignees(staff: list, base: selectors.QueueFilter) -> list:
+    """The queue's assignable staff and whoever has its open requests now (the dashboard
+    links to each one's load, even someone who has since left the department)."""
+    known = {user.pk for user in staff}
+    return staff + [user for user in selectors.assignees(base) if user.pk not in known]
 
 
 def _queue(request, base: selectors.QueueFilter, staff: list, owner) -> HttpResponse:
@@ -307,6 +319,11 @@ def _queue(request, base: selectors.QueueFilter, staff: list, owner) -> HttpResp
         overdue=bool(chosen.get("overdue")),
         assigned=chosen.get("assigned") or "",
         sort=chosen.get("sort") or "newest",
+        filed_on=chosen.get("filed_on"),
+        closed_on=chosen.get("closed_on"),
+        closed_since=chosen.get("closed_since"),
+        moved=chosen.get("moved") or "",
+        since=chosen.get("since"),
     )
     result = selectors.queue(queue_filter, page_number=request.GET.get("page", 1))
     query = request.GET.copy()
@@ -325,8 +342,36 @@ def _queue(request, base: selectors.QueueFilter, staff: list, owner) -> HttpResp
             "can_assign": base.department is not None
             and may(request.user, Action.ASSIGN, department=base.department),
             "query": query.urlencode(),
+            "dashboard_fields": [
+                filter_form[name]
+                for name in forms.QueueFilterForm.DASHBOARD_FIELDS
+                if chosen.get(name)
+            ],
+            "dashboard_filter": _dashboard_words(queue_filter),
         },
     )
+
+
+def _dashboard_words(chosen: selectors.QueueFilter) -> str:
+    """What a dashboard link narrowed the queue to, in words ("" when nothing)."""
+    words = []
+    if chosen.filed_on:
+        words.append(f"filed on {chosen.filed_on:%b %-d, %Y}")
+    if chosen.closed_on:
+        words.append(f"closed on {chosen.closed_on:%b %-d, %Y}")
+    if chosen.closed_since:
+        words.append(f"closed since {chosen.closed_since:%b %-d, %Y}")
+    if chosen.moved and chosen.since:
+        since = f"{chosen.since:%b %-d, %Y}"
+        words.append(
+            {
+                "in": f"transferred in since {since}",
+                "out": f"transferred out since {since} (wherever they are now)",
+                "any": f"transferred since {since}",
+                "through": f"with time here since {since} (including those transferred out)",
+            }[chosen.moved]
+        )
+    return "; ".join(words)
 
 
 @staff_only
@@ -667,5 +712,31 @@ def status_calls(request: HttpRequest) -> HttpResponse:
             "weeks": status_check_selectors.weekly(weeks=12),
             "days": status_check_selectors.daily(days=30),
             "channels": [(code, check_channels.LABELS[code]) for code in check_channels.ALL],
+        },
+    )
+
+
+# --- the supervisors' dashboard ---------------------------------------------
+
+
+@staff_only
+@require_safe
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """Each of the supervisor's departments (or the ward office's ward) at a glance; every
+    number links to the queue that lists its requests."""
+    authorize(request.user, Action.SEE_DASHBOARD)
+    scope = scope_of(request.user)
+    departments = Department.objects.order_by("name")
+    if scope.role != "administrator":
+        departments = departments.filter(pk__in=scope.departments)
+    wards = [scope.ward] if scope.role == "ward_office" and scope.ward else []
+    now = clock.now()
+    return render(
+        request,
+        "staff/dashboard.html",
+        {
+            "panels": dashboards.panels_for(departments=list(departments), wards=wards, now=now),
+            "days": dashboards.DAYS,
+            "as_of": now,
         },
     )

@@ -38,6 +38,9 @@ class RequestFacts:
     status: str
     transferred: bool
     target_days: int | None
+    department_id: int | None = None
+    expected: dt.datetime | None = None
+    assigned_to_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -52,7 +55,7 @@ class Bucket:
 class Window:
     """The period the figures cover, cut into the chart's weeks or months (`unit`)."""
 
-    unit: str  # "week" or "month"
+    unit: str  # "day", "week" or "month"
     buckets: tuple[Bucket, ...]
 
     @property
@@ -94,6 +97,13 @@ class PeriodCount:
     closed: int
 
 
+def days(now: dt.datetime, zone: dt.tzinfo, count: int = 30) -> Window:
+    """The last `count` days, midnight to midnight in the city's time, today last."""
+    today = now.astimezone(zone).date()
+    starts = [today - dt.timedelta(days=n) for n in range(count - 1, -1, -1)]
+    return _window("day", starts, lambda d: d + dt.timedelta(days=1), zone)
+
+
 def weeks(now: dt.datetime, zone: dt.tzinfo, count: int = 12) -> Window:
     """The last `count` weeks, Monday to Monday in the city's time, the running one last."""
     today = now.astimezone(zone).date()
@@ -121,8 +131,8 @@ def figures(facts: Iterable[RequestFacts], window: Window, now: dt.datetime) -> 
             transferred += fact.transferred
         if fact.closed in window:
             closed += 1
-            if fact.status in COMPLETED_STATUSES and fact.closed is not None:
-                took = (fact.closed - fact.requested) / DAY
+            took = _completed_in(fact)
+            if took is not None:
                 days.append(took)
                 if fact.target_days:
                     with_target += 1
@@ -143,6 +153,25 @@ def figures(facts: Iterable[RequestFacts], window: Window, now: dt.datetime) -> 
         duplicate_share=_share(duplicates, opened),
         transferred_share=_share(transferred, opened),
     )
+
+
+def within_target_counts(facts: Iterable[RequestFacts], window: Window) -> tuple[int, int]:
+    """The counts behind `Figures.within_target`: (closed within target, completed in the
+    window with a target)."""
+    within = with_target = 0
+    for fact in facts:
+        took = _completed_in(fact) if fact.closed in window else None
+        if took is not None and fact.target_days:
+            with_target += 1
+            within += took <= fact.target_days
+    return within, with_target
+
+
+def _completed_in(fact: RequestFacts) -> float | None:
+    """Days from filing to closing of a request the city finished, else None."""
+    if fact.status in COMPLETED_STATUSES and fact.closed is not None:
+        return (fact.closed - fact.requested) / DAY
+    return None
 
 
 def figures_by[Key: Hashable](
@@ -171,6 +200,86 @@ def per_bucket(facts: Iterable[RequestFacts], window: Window) -> list[PeriodCoun
         PeriodCount(bucket=b, opened=o, closed=c)
         for b, o, c in zip(window.buckets, opened, closed, strict=True)
     ]
+
+
+@dataclass(frozen=True)
+class Workload:
+    """What is open now: how many, how many past their expected date, and per assignee."""
+
+    open: int
+    overdue: int
+    by_assignee: dict[int | None, int]  # user id (None: not assigned) -> open requests
+
+
+def workload(facts: Iterable[RequestFacts], now: dt.datetime) -> Workload:
+    """The open requests among `facts` as of `now`: overdue ones (expected before now) and
+    the load per assigned staff member."""
+    total = overdue = 0
+    by_assignee: dict[int | None, int] = defaultdict(int)
+    for fact in facts:
+        if fact.status not in _OPEN:
+            continue
+        total += 1
+        overdue += fact.expected is not None and fact.expected < now
+        by_assignee[fact.assigned_to_id] += 1
+    return Workload(open=total, overdue=overdue, by_assignee=dict(by_assignee))
+
+
+@dataclass(frozen=True)
+class Move:
+    """One transfer of a request from one department (code) to another."""
+
+    at: dt.datetime
+    from_department: str
+    to_department: str
+
+
+@dataclass(frozen=True)
+class Stay:
+    """A stretch of time a request spent with one department (code)."""
+
+    department: str
+    start: dt.datetime
+    end: dt.datetime
+
+    @property
+    def days(self) -> float:
+        """How long the stay lasted, in days."""
+        return (self.end - self.start) / DAY
+
+
+def stays(
+    *,
+    requested: dt.datetime,
+    closed: dt.datetime | None,
+    department: str,
+    moves: Sequence[Move],
+    now: dt.datetime,
+) -> list[Stay]:
+    """A request's stays in order: filed into the first department (the one its first
+    transfer left, or `department`, where it is now, if it never moved), then one stay per
+    transfer; the last ends when it closed, or lasts until `now` while it is open."""
+    ordered = sorted(moves, key=lambda m: m.at)
+    first = ordered[0].from_department if ordered else department
+    starts = [(requested, first), *((m.at, m.to_department) for m in ordered)]
+    ends = [m.at for m in ordered] + [closed or now]
+    return [
+        Stay(department=code, start=start, end=end)
+        for (start, code), end in zip(starts, ends, strict=True)
+    ]
+
+
+def days_in(all_stays: Sequence[Stay], department: str | None) -> float:
+    """Days spent with `department` over all of a request's stays; with None, the days of its
+    last stay (with the department that has it now)."""
+    if department is None:
+        return all_stays[-1].days if all_stays else 0.0
+    return sum(s.days for s in all_stays if s.department == department)
+
+
+def median(values: Iterable[float]) -> float | None:
+    """The median of `values`, or None when there are none."""
+    return _quantile(sorted(values), 0.5)
 
 
 def _bucket_of(moment: dt.datetime | None, window: Window) -> int | None:
