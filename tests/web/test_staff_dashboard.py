@@ -230,7 +230,8 @@ def test_every_number_of_a_department_equals_direct_sql(client, timeline, code):
     assert _figure(panel, "stayed") == [want["stayed"]]
     assert _median_shown(panel) == pytest.approx(round(want["stayed-median"], 1), abs=0.051)
     within, with_target = want["within"]
-    assert f"({within} of {with_target} finished with a target)" in panel
+    assert _figure(panel, "within-target") == [within]
+    assert f"{within}</a> of {with_target} finished with a target)" in panel
     share = f"{within / with_target * 100:.1f}%" if with_target else "—"
     assert f"<strong>{share}</strong> closed within target" in panel
 
@@ -283,6 +284,7 @@ def test_every_number_links_to_a_queue_listing_exactly_that_many(client, timelin
         "transferred-in",
         "transferred-out",
         "stayed",
+        "within-target",
     }
     checked = 0
     for figure, url, number in links:

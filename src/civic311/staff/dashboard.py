@@ -75,6 +75,7 @@ class Panel:
     within_target: float | None
     completed_with_target: int
     within_target_count: int
+    within_target_link: Figure
     since: dt.date
 
     @property
@@ -159,6 +160,7 @@ def _panel(
         within_target=summary.within_target,
         completed_with_target=with_target,
         within_target_count=within,
+        within_target_link=link(within, status="all", closed_since=since, finished="within_target"),
         since=since,
     )
 

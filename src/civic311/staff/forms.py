@@ -194,7 +194,12 @@ class QueueFilterForm(ReadableForm):
         choices=[("", ""), ("in", "in"), ("out", "out"), ("any", "any"), ("through", "through")],
     )
     since = forms.DateField(required=False, widget=forms.HiddenInput)
-    DASHBOARD_FIELDS = ("filed_on", "closed_on", "closed_since", "moved", "since")
+    finished = forms.ChoiceField(
+        required=False,
+        widget=forms.HiddenInput,
+        choices=[("", ""), ("within_target", "within_target")],
+    )
+    DASHBOARD_FIELDS = ("filed_on", "closed_on", "closed_since", "moved", "since", "finished")
 
     def __init__(self, *args, staff=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)

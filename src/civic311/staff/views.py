@@ -324,6 +324,7 @@ def _queue(request, base: selectors.QueueFilter, staff: list, owner) -> HttpResp
         closed_since=chosen.get("closed_since"),
         moved=chosen.get("moved") or "",
         since=chosen.get("since"),
+        finished=chosen.get("finished") or "",
     )
     result = selectors.queue(queue_filter, page_number=request.GET.get("page", 1))
     query = request.GET.copy()
@@ -361,6 +362,8 @@ def _dashboard_words(chosen: selectors.QueueFilter) -> str:
         words.append(f"closed on {chosen.closed_on:%b %-d, %Y}")
     if chosen.closed_since:
         words.append(f"closed since {chosen.closed_since:%b %-d, %Y}")
+    if chosen.finished == "within_target":
+        words.append("finished within their service's target")
     if chosen.moved and chosen.since:
         since = f"{chosen.since:%b %-d, %Y}"
         words.append(
