@@ -116,11 +116,23 @@ class PerformanceFilterForm(ReadableForm):
         choices=[("weeks", _("Last 12 weeks")), ("months", _("Last 12 months"))],
     )
 
-    def __init__(self, *args, services: Iterable[tuple[str, str]], wards: Iterable[int], **kwargs):
+    def __init__(
+        self,
+        *args,
+        services: Iterable[tuple[str, str]],
+        wards: Iterable[int],
+        years: Iterable[int] = (),
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         self.fields["service"].choices = [("", _("All services")), *services]
         self.fields["ward"].choices = [("", _("All wards"))] + [
             (n, _("Ward %(number)s") % {"number": n}) for n in wards
+        ]
+        # Whole calendar years, for a city's history (imported open data included).
+        self.fields["period"].choices = [
+            *self.fields["period"].choices,
+            *((str(y), _("The year %(year)s") % {"year": y}) for y in years),
         ]
 
 

@@ -73,6 +73,7 @@ class PerformancePage:
     services: list[Row]
     wards: list[Row]
     as_of: dt.datetime
+    unit: str = "week"  # the chart's periods: "week" or "month"
 
     @property
     def bars(self) -> SafeString:
@@ -107,7 +108,7 @@ class PerformancePage:
 def build(scope: Scope, *, now: dt.datetime) -> PerformancePage:
     """Read the requests once and work out every figure the page shows."""
     zone = zoneinfo.ZoneInfo(settings.CIVIC311.time_zone)
-    window = (performance.months if scope.period == "months" else performance.weeks)(now, zone)
+    window = _window(scope.period, now, zone)
     facts = selectors.performance_facts(
         window=window,
         service_id=scope.service.pk if scope.service else None,
@@ -135,7 +136,15 @@ def build(scope: Scope, *, now: dt.datetime) -> PerformancePage:
         services=services,
         wards=wards,
         as_of=now,
+        unit=window.unit,
     )
+
+
+def _window(period: str, now: dt.datetime, zone: dt.tzinfo) -> performance.Window:
+    """The last 12 weeks, the last 12 months, or one calendar year (`period` = "2021")."""
+    if period.isdigit():
+        return performance.year(int(period), zone)
+    return (performance.months if period == "months" else performance.weeks)(now, zone)
 
 
 def csv_lines(page: PerformancePage, table: str) -> Iterator[list[object]]:

@@ -390,7 +390,8 @@ def performance_csv(request: HttpRequest, table: str) -> HttpResponse:
 
 def _performance_scope(request: HttpRequest) -> tuple[PerformanceFilterForm, performance.Scope]:
     services, wards = selectors.filter_choices()
-    form = PerformanceFilterForm(request.GET or None, services=services, wards=wards)
+    years = stats_selectors.years_with_requests()
+    form = PerformanceFilterForm(request.GET or None, services=services, wards=wards, years=years)
     chosen: dict = {}
     if form.is_bound:
         # A bad filter is shown next to its field; the valid ones still apply.

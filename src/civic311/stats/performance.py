@@ -119,6 +119,12 @@ def months(now: dt.datetime, zone: dt.tzinfo, count: int = 12) -> Window:
     return _window("month", starts, lambda d: _add_months(d, 1), zone)
 
 
+def year(number: int, zone: dt.tzinfo) -> Window:
+    """The twelve calendar months of one year in the city's time (for a city's history)."""
+    starts = [dt.date(number, month, 1) for month in range(1, 13)]
+    return _window("month", starts, lambda d: _add_months(d, 1), zone)
+
+
 def figures(facts: Iterable[RequestFacts], window: Window, now: dt.datetime) -> Figures:
     """The figures of one group of requests over the window, with the backlog as of `now`."""
     opened = closed = duplicates = transferred = within = with_target = 0

@@ -7,9 +7,11 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 
 from civic311.catalog.models import Department, Service
 from civic311.catalog.translation import localized
+from civic311.core import clock
 from civic311.service_requests import workflow
 from civic311.service_requests.models import RequestEvent, ServiceRequest
 from civic311.stats.expected import Basis, CloseTimes, Source, choose, explain
@@ -197,3 +199,14 @@ def expected_note(request: ServiceRequest) -> str:
             return ""
         basis = Basis(source=Source.TARGET, days=request.service.target_days)
     return explain(basis, localized(request.service, "name"))
+
+
+def years_with_requests() -> list[int]:
+    """The calendar years (city time) from the first request filed to this one, newest first."""
+    first = ServiceRequest.city.order_by("requested_datetime").values_list(
+        "requested_datetime", flat=True
+    ).first()
+    if first is None:
+        return []
+    this_year = timezone.localdate(clock.now()).year
+    return list(range(this_year, timezone.localdate(first).year - 1, -1))

@@ -92,9 +92,11 @@ def _quantile(values_sql: str, q: float, params: tuple) -> float | None:
     return rows[0][0] if rows else None
 
 
-def _expected(where: str = "") -> dict[str, str]:
+def _expected(
+    where: str = "", window: tuple[dt.datetime, dt.datetime] = (WINDOW_START, NOW + 7 * DAY)
+) -> dict[str, str]:
     """Every summary figure for the window, straight from SQL, formatted as the page does."""
-    start, end = _moment(WINDOW_START), _moment(NOW + 7 * DAY)
+    start, end = _moment(window[0]), _moment(window[1])
     now = _moment(NOW)
     base = f"FROM {TABLE} WHERE is_test = %s {where}"
     live = (False,)
@@ -240,3 +242,18 @@ def test_last_months_status_checks_without_a_call_equal_the_sql_share(client, ch
     response = _page(client)
     assert _deflection_shown(response.text) == _percent(without_call, every) == "80%"
     assert "Status checks in November 2026 answered without a phone call" in response.text
+
+
+def test_a_year_of_chicagos_real_open_data_shows_believable_figures_equal_to_sql(client, chicago):
+    from django.core.management import call_command
+
+    from tests.domain.test_open_data_import import SAMPLE
+
+    call_command("import", "chicago-open-data", str(SAMPLE), verbosity=0, stdout=io.StringIO())
+    response = _page(client, "?period=2021")
+    assert "Opened and closed, month by month" in response.text
+    shown = _shown(response.text)
+    year = (dt.datetime(2021, 1, 1, tzinfo=CHICAGO), dt.datetime(2022, 1, 1, tzinfo=CHICAGO))
+    assert shown == _expected(window=year)
+    assert int(shown["opened"]) > 100, "the sample's rows were filed on 2021-01-01"
+    assert '<option value="2021">The year 2021</option>' in _page(client).text
