@@ -210,6 +210,7 @@ class RawDatabase:
         request_columns = [c for c in REQUEST_FIELDS if c != "id"] + [
             "address_id", "zipcode", "report_count", "is_test", "requester_device_id",
             "requester_account_id", "assigned_to_id", "location_precision", "address_derived",
+            "expected_basis",
         ]  # fmt: skip
         event_columns = [c for c in EVENT_FIELDS if c != "id"] + ["actor_id", "external_id"]
         insert_request = self._sql(
@@ -244,7 +245,7 @@ class RawDatabase:
                     self.json(job.attributes), job.address, key.street, key.block,
                     job.lat, job.long, job.ward,
                     "open311", "[]", None, "", "", "", "", when, when, None, None,
-                    "", "", 1, False, "", "", None, "address", False,
+                    "", "", 1, False, "", "", None, "address", False, "{}",
                 ),
             )  # fmt: skip
             (request_id,) = cursor.fetchone()

@@ -140,7 +140,7 @@ def test_department_queue_filters_by_ward_and_changes_selected_requests(page, po
     page.get_by_label(f"Select {a.tracking_number}").check()
     page.get_by_label(f"Select {b.tracking_number}").check()
     page.get_by_label("New status").select_option(label="Work scheduled")
-    page.get_by_label("Public note").fill("Crew scheduled for Monday.")
+    page.get_by_label("Public note", exact=True).fill("Crew scheduled for Monday.")
     assert [v["id"] for v in serious_axe_violations(page)] == []
     page.get_by_role("button", name="Apply to selected").click()
 
@@ -180,7 +180,7 @@ def test_closing_with_a_crew_photo(page, pothole, media_root, tmp_path):
     log_in(page, "cdot")
     page.goto(f"{page.base}/staff/requests/{request.tracking_number}/")
     page.get_by_label("New status").select_option(label="Completed")
-    page.get_by_label("Public note").fill("Pothole filled.")
+    page.get_by_label("Public note", exact=True).fill("Pothole filled.")
     page.get_by_role("button", name="Change status").click()
     expect(page.locator("main")).to_contain_text("Attach an 'after' photo")
     request.refresh_from_db()
@@ -189,7 +189,7 @@ def test_closing_with_a_crew_photo(page, pothole, media_root, tmp_path):
     photo = tmp_path / "after.jpg"
     photo.write_bytes(images.jpeg(size=(400, 300)))
     page.get_by_label("New status").select_option(label="Completed")
-    page.get_by_label("Public note").fill("Pothole filled.")
+    page.get_by_label("Public note", exact=True).fill("Pothole filled.")
     page.get_by_label("Crew photos ('after')").set_input_files(str(photo))
     page.get_by_role("button", name="Change status").click()
 
