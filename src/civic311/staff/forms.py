@@ -15,6 +15,20 @@ Datatype = ServiceAttribute.Datatype
 ATTRIBUTE_PREFIX = "attr_"
 
 
+SPANISH_HELP = "Shown to Spanish readers instead; a template fills it."
+EMAIL_LABEL = "Email text (optional)"
+
+
+def note_field(label: str, help_text: str = "", *, required: bool = False) -> forms.CharField:
+    """A short free-text box of the request page (notes, reasons and their other wordings)."""
+    return forms.CharField(
+        required=required,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label=label,
+        help_text=help_text,
+    )
+
+
 class ServiceChoiceField(forms.ModelChoiceField):
     """Services by the name staff know them by."""
 
@@ -231,30 +245,10 @@ class StatusForm(ReadableForm):
     MAX_PHOTOS = 3
 
     status = forms.ChoiceField(label="New status")
-    public_note = forms.CharField(
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        label="Public note",
-        help_text="Shown on the tracker and emailed to subscribers.",
-    )
-    public_note_es = forms.CharField(
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        label="Public note in Spanish",
-        help_text="Shown to Spanish readers instead; a template fills it.",
-    )
-    email_text = forms.CharField(
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        label="Email text (optional)",
-        help_text="Said in the update email instead of the public note.",
-    )
-    internal_note = forms.CharField(
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        label="Internal note",
-        help_text="Only staff see this.",
-    )
+    public_note = note_field("Public note", "Shown on the tracker and emailed to subscribers.")
+    public_note_es = note_field("Public note in Spanish", SPANISH_HELP)
+    email_text = note_field(EMAIL_LABEL, "Said in the update email instead of the public note.")
+    internal_note = note_field("Internal note", "Only staff see this.")
     photos = MultiplePhotoField(
         required=False,
         label="Crew photos ('after')",
@@ -290,28 +284,16 @@ class TransferForm(ReadableForm):
         empty_label="Keep the same service",
         label="As service",
     )
-    reason = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 2}),
-        label="Reason (shown to the public)",
-    )
-    reason_es = forms.CharField(
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        label="Reason in Spanish",
-        help_text="Shown to Spanish readers instead; a template fills it.",
-    )
-    email_text = forms.CharField(
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        label="Email text (optional)",
-        help_text="Said in the update email instead of the reason.",
-    )
+    reason = note_field("Reason (shown to the public)", required=True)
+    reason_es = note_field("Reason in Spanish", SPANISH_HELP)
+    email_text = note_field(EMAIL_LABEL, "Said in the update email instead of the reason.")
 
 
 class TemplateChoiceForm(ReadableForm):
     """Pick a response template to fill a form with (GET: the page comes back filled)."""
 
-    template = forms.TypedChoiceField(label="Response template", coerce=int, empty_value=None)
+    # Only drawn: the request page reads ?template= itself and fills the picked one's form.
+    template = forms.ChoiceField(label="Response template")
 
     def __init__(self, *args, templates=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
