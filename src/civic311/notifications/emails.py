@@ -320,11 +320,7 @@ def overdue_reminder(
         }
         plural = "" if total == 1 else "s"
         subject = f"{total} overdue request{plural} in {department.name}"
-        context["subject"] = subject
-        text = render_to_string("notifications/email/overdue.txt", context)
-        html = render_to_string("notifications/email/overdue.html", context)
-    headers = {"Auto-Submitted": "auto-generated"}
-    return Email(subject=subject[:300], text=_tidy(text), html=html.strip(), headers=headers)
+        return _render("overdue", subject, context, to_follower=False)
 
 
 def _context(request: ServiceRequest, subscription: Subscription | None) -> dict:
@@ -341,15 +337,18 @@ def _context(request: ServiceRequest, subscription: Subscription | None) -> dict
     }
 
 
-def _render(name: str, subject: str, context: dict) -> Email:
+def _render(name: str, subject: str, context: dict, *, to_follower: bool = True) -> Email:
+    """Both parts of an email; a follower's carries the one-click unsubscribe headers."""
     context = {**context, "subject": subject}
     text = render_to_string(f"notifications/email/{name}.txt", context)
     html = render_to_string(f"notifications/email/{name}.html", context)
-    headers = {
-        "List-Unsubscribe": f"<{context['unsubscribe_url']}>",
-        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-        "Auto-Submitted": "auto-generated",
-    }
+    headers = {"Auto-Submitted": "auto-generated"}
+    if to_follower:
+        headers = {
+            "List-Unsubscribe": f"<{context['unsubscribe_url']}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            **headers,
+        }
     return Email(subject=subject[:300], text=_tidy(text), html=html.strip(), headers=headers)
 
 

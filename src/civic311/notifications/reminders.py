@@ -23,7 +23,7 @@ from civic311.catalog.models import Department
 from civic311.core import clock
 from civic311.notifications import emails
 from civic311.notifications.models import OutboxMessage
-from civic311.notifications.services import new_message_id
+from civic311.notifications.services import outbox_message
 from civic311.service_requests import workflow
 from civic311.service_requests.models import ServiceRequest
 
@@ -108,17 +108,8 @@ def _queue_once(key: str, to_email: str, email: emails.Email, now: dt.datetime) 
     """1 when this reminder was queued now, 0 when it already had been (the key is unique)."""
     if OutboxMessage.objects.filter(dedupe_key=key).exists():
         return 0
-    message = OutboxMessage(
-        kind=OutboxMessage.Kind.OVERDUE,
-        dedupe_key=key,
-        to_email=to_email,
-        subject=email.subject,
-        body_text=email.text,
-        body_html=email.html,
-        headers=email.headers,
-        message_id=new_message_id(),
-        created_at=now,
-        due_at=now,
+    message = outbox_message(
+        kind=OutboxMessage.Kind.OVERDUE, key=key, to_email=to_email, email=email, due_at=now
     )
     try:
         with transaction.atomic():

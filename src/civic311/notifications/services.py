@@ -396,7 +396,7 @@ def _queue_update(
     )
     email = render(subscription, [*earlier, *new])
     waiting.event_ids = [*waiting.event_ids, *(e.pk for e in new)]
-    _fill(waiting, email, subscription)
+    _fill(waiting, email, subscription.email)
     waiting.save(
         update_fields=["event_ids", "subject", "body_text", "body_html", "headers", "to_email"]
     )
@@ -413,6 +413,32 @@ def _queue(
     due_at: dt.datetime,
     event_ids: list[int] | None = None,
 ) -> OutboxMessage:
+    message = outbox_message(
+        kind=kind,
+        key=key,
+        to_email=subscription.email,
+        email=email,
+        due_at=due_at,
+        request=request,
+        subscription=subscription,
+        event_ids=event_ids,
+    )
+    message.save(force_insert=True)
+    return message
+
+
+def outbox_message(
+    *,
+    kind: str,
+    key: str,
+    to_email: str,
+    email: emails.Email,
+    due_at: dt.datetime,
+    request: ServiceRequest | None = None,
+    subscription: Subscription | None = None,
+    event_ids: list[int] | None = None,
+) -> OutboxMessage:
+    """An outbox row (not yet saved) for one rendered email, with its own Message-ID."""
     message = OutboxMessage(
         kind=kind,
         dedupe_key=key,
@@ -423,13 +449,12 @@ def _queue(
         created_at=clock.now(),
         due_at=due_at,
     )
-    _fill(message, email, subscription)
-    message.save(force_insert=True)
+    _fill(message, email, to_email)
     return message
 
 
-def _fill(message: OutboxMessage, email: emails.Email, subscription: Subscription) -> None:
-    message.to_email = subscription.email
+def _fill(message: OutboxMessage, email: emails.Email, to_email: str) -> None:
+    message.to_email = to_email
     message.subject = email.subject
     message.body_text = email.text
     message.body_html = email.html
