@@ -51,24 +51,23 @@ class Shade:
 
 
 @functools.cache
+def _ward_features() -> tuple[dict, ...]:
+    """The shipped base map's ward features, read once per process."""
+    features = json.loads(BASEMAP.read_text())["features"]
+    return tuple(f for f in features if f["properties"].get("kind") == "ward")
+
+
+@functools.cache
 def ward_labels() -> dict[int, tuple[float, float]]:
     """Where each ward's number is written (a point well inside it), from the base map."""
-    features = json.loads(BASEMAP.read_text())["features"]
-    return {
-        f["properties"]["ward"]: tuple(f["properties"]["label"])
-        for f in features
-        if f["properties"].get("kind") == "ward"
-    }
+    return {f["properties"]["ward"]: tuple(f["properties"]["label"]) for f in _ward_features()}
 
 
 @functools.cache
 def ward_shapes() -> dict[int, list[Ring]]:
-    """Each ward's outer rings (longitude, latitude), from the shipped base map; read once."""
-    features = json.loads(BASEMAP.read_text())["features"]
+    """Each ward's outer rings (longitude, latitude), from the shipped base map."""
     shapes: dict[int, list[Ring]] = {}
-    for feature in features:
-        if feature["properties"].get("kind") != "ward":
-            continue
+    for feature in _ward_features():
         geometry = feature["geometry"]
         polygons = (
             [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
@@ -112,7 +111,7 @@ def ward_map(
     """The 50 wards shaded by `values` (ward → number), each with its number and a tooltip."""
     shapes = ward_shapes()
     shades = shades_for([v for v in values.values() if v is not None])
-    project = _projection([point for rings in shapes.values() for ring in rings for point in ring])
+    project = _city_projection()
     paths = []
     for number, rings in sorted(shapes.items()):
         value = values.get(number)
@@ -214,6 +213,13 @@ class _Projection:
 
     def __call__(self, point: tuple[float, float]) -> tuple[float, float]:
         return ((point[0] - self.west) * self.scale_x, (self.north - point[1]) * self.scale_y)
+
+
+@functools.cache
+def _city_projection() -> _Projection:
+    """The wards' projection: the same for every map drawn, so worked out once."""
+    shapes = ward_shapes()
+    return _projection([point for rings in shapes.values() for ring in rings for point in ring])
 
 
 def _projection(points: Sequence[tuple[float, float]], width: float = 420.0) -> _Projection:

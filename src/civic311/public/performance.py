@@ -116,11 +116,15 @@ def build(scope: Scope, *, now: dt.datetime) -> PerformancePage:
     )
     by_service = performance.figures_by(facts, lambda f: f.service_id, window, now)
     by_ward = performance.figures_by(facts, lambda f: f.ward, window, now)
-    names = {s.pk: localized(s, "name") for s in Service.objects.filter(pk__in=by_service)}
-    codes = dict(Service.objects.filter(pk__in=by_service).values_list("pk", "service_code"))
+    catalogue = Service.objects.in_bulk(list(by_service))
     services = sorted(
         (
-            Row(names[pk], codes[pk], figures, scope.query(service=codes[pk]))
+            Row(
+                localized(catalogue[pk], "name"),
+                catalogue[pk].service_code,
+                figures,
+                scope.query(service=catalogue[pk].service_code),
+            )
             for pk, figures in by_service.items()
         ),
         key=lambda row: row.label,

@@ -289,7 +289,7 @@ def median(values: Iterable[float]) -> float | None:
 
 
 def _bucket_of(moment: dt.datetime | None, window: Window) -> int | None:
-    if moment not in window or moment is None:
+    if moment is None or moment not in window:
         return None
     for index, bucket in enumerate(window.buckets):
         if bucket.start <= moment < bucket.end:

@@ -203,9 +203,11 @@ def expected_note(request: ServiceRequest) -> str:
 
 def years_with_requests() -> list[int]:
     """The calendar years (city time) from the first request filed to this one, newest first."""
-    first = ServiceRequest.city.order_by("requested_datetime").values_list(
-        "requested_datetime", flat=True
-    ).first()
+    first = (
+        ServiceRequest.city.order_by("requested_datetime")
+        .values_list("requested_datetime", flat=True)
+        .first()
+    )
     if first is None:
         return []
     this_year = timezone.localdate(clock.now()).year
